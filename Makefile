@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Top-level targets. "make check" and "make demo" install what is missing
+# (scripts/install-deps) before they build, so they work on a fresh Debian 12
+# machine as root.
+
+KRELEASE ?= $(shell scripts/install-deps --print-kernel 2>/dev/null)
+KDIR ?= /lib/modules/$(KRELEASE)/build
+
+.PHONY: all deps module userspace check check-unit check-vm demo bench \
+	style sparse fuzz clean
+
+all: module userspace
+
+deps:
+	scripts/install-deps
+
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+userspace:
+	$(MAKE) -C userspace
+
+check: deps
+	$(MAKE) all
+	tests/run-all
+
+check-unit: userspace
+	$(MAKE) -C userspace check
+
+check-vm: all
+	tests/vm/run
+
+style:
+	scripts/style
+
+sparse:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 CF="-D__CHECK_ENDIAN__" modules
+
+fuzz:
+	$(MAKE) -C userspace fuzz
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
+	$(MAKE) -C userspace clean
+	rm -rf tests/vm/out
