@@ -34,8 +34,11 @@ check-vm: all
 style:
 	scripts/style
 
+# Kbuild prints sparse's findings without failing; fail on any of them.
 sparse:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 CF="-D__CHECK_ENDIAN__" modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 modules 2>&1 | tee tests/sparse.log
+	! grep -E 'warning:|error:' tests/sparse.log
+	rm -f tests/sparse.log
 
 fuzz:
 	$(MAKE) -C userspace fuzz

@@ -67,7 +67,8 @@
  *	algorithm if it has no bank. Without a TPM: the SHA-1 slot and,
  *	unless IMA hashes with SHA-1, the IMA hash slot. Each holds:
  *	  IMATAP_DIGEST_A_ALG (u16): TPM_ALG_* id (0x0004 SHA-1, 0x000b
- *	    SHA-256, 0x000c SHA-384, 0x000d SHA-512, 0x0012 SM3-256).
+ *	    SHA-256, 0x000c SHA-384, 0x000d SHA-512, 0x0012 SM3-256), or 0
+ *	    for an IMA hash algorithm that has no TPM id.
  *	  IMATAP_DIGEST_A_VALUE (binary): the template digest, as long as the
  *	    bank's digest. A bank the kernel cannot hash holds the SHA-1 digest
  *	    padded with zeros. A violation holds zeros in every slot (the PCR
@@ -121,7 +122,6 @@
  * IMATAP_A_STATUS_SENT (u64): entries sent on the group since load.
  * IMATAP_A_STATUS_SEND_FAILURES (u64): entries not sent on the group
  *	because a message could not be allocated or filled.
- * IMATAP_A_STATUS_LISTENERS (u32): sockets joined to the group.
  * IMATAP_A_STATUS_PROBE_MISSES (u64): returns of ima_add_template_entry()
  *	the probe missed; a missed probe only delays an event until the next
  *	probe or the once-a-second sweep.
@@ -144,6 +144,7 @@ enum imatap_cmd {
 	IMATAP_CMD_NEW_ENTRY,
 	__IMATAP_CMD_MAX,
 };
+
 #define IMATAP_CMD_MAX (__IMATAP_CMD_MAX - 1)
 
 enum imatap_entry_flag {
@@ -158,6 +159,11 @@ enum imatap_status_flag {
 	IMATAP_STATUS_F_NO_TPM = 1U << 0,
 	/* The kernel writes the log with ima_canonical_fmt. */
 	IMATAP_STATUS_F_CANONICAL = 1U << 1,
+	/*
+	 * At least one socket has joined the event group. Linux 6.1 gives a
+	 * module no way to count them; ss -f netlink lists each socket.
+	 */
+	IMATAP_STATUS_F_LISTENERS = 1U << 2,
 };
 
 enum imatap_attr {
@@ -179,11 +185,11 @@ enum imatap_attr {
 	IMATAP_A_STATUS_NEXT_INDEX,
 	IMATAP_A_STATUS_SENT,
 	IMATAP_A_STATUS_SEND_FAILURES,
-	IMATAP_A_STATUS_LISTENERS,
 	IMATAP_A_STATUS_PROBE_MISSES,
 	IMATAP_A_STATUS_FLAGS,
 	__IMATAP_A_MAX,
 };
+
 #define IMATAP_A_MAX (__IMATAP_A_MAX - 1)
 
 /* Nested in IMATAP_A_ENTRY_DIGESTS. */
@@ -192,6 +198,7 @@ enum imatap_digests_attr {
 	IMATAP_A_DIGEST,
 	__IMATAP_DIGESTS_A_MAX,
 };
+
 #define IMATAP_DIGESTS_A_MAX (__IMATAP_DIGESTS_A_MAX - 1)
 
 /* Nested in IMATAP_A_DIGEST. */
@@ -201,6 +208,7 @@ enum imatap_digest_attr {
 	IMATAP_DIGEST_A_VALUE,
 	__IMATAP_DIGEST_A_MAX,
 };
+
 #define IMATAP_DIGEST_A_MAX (__IMATAP_DIGEST_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_IMATAP_H */
