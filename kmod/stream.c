@@ -70,7 +70,7 @@ static void sweep_work_fn(struct work_struct *work)
 static int entry_returned(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	/* Anything but 0 means the entry was not appended. */
-	if (regs_return_value(regs) == 0)
+	if ((int)regs_return_value(regs) == 0)
 		imatap_stream_kick();
 	return 0;
 }
