@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0
+/* imatap: entry point; one table drives dispatch and usage. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "imatap.h"
+
+const char *imatap_prog = "imatap";
+
+struct subcommand {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct subcommand subcommands[] = {
+	{ "log", cmd_log, "print the measurement list as the kernel's ASCII view or JSON" },
+	{ "replay", cmd_replay, "verify template digests and replay PCRs against reference values" },
+	{ "help", cmd_help, "show this help" },
+};
+
+#define SUBCOMMAND_COUNT (sizeof(subcommands) / sizeof(subcommands[0]))
+
+static void usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out, "Usage: %s COMMAND [OPTIONS] [ARGS]\n\nCommands:\n",
+		imatap_prog);
+	for (i = 0; i < SUBCOMMAND_COUNT; i++)
+		fprintf(out, "  %-8s %s\n", subcommands[i].name,
+			subcommands[i].summary);
+	fprintf(out,
+		"\n'%s COMMAND --help' describes each command.\n"
+		"\nExit codes:\n"
+		"  0  success\n"
+		"  1  mismatch: a template digest or PCR bank did not match\n"
+		"  2  usage: invalid command line\n"
+		"  3  malformed: the log breaks a format rule\n"
+		"  4  incomplete: the log ends inside a record; complete records passed\n"
+		"  5  error: I/O, memory or OpenSSL failure\n",
+		imatap_prog);
+}
+
+int cmd_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	usage(stdout);
+	return IMATAP_EXIT_OK;
+}
+
+int imatap_open_log(const char *path)
+{
+	int fd;
+
+	if (strcmp(path, "-") == 0)
+		return STDIN_FILENO;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		fprintf(stderr, "%s: cannot open %s: %s\n", imatap_prog, path,
+			strerror(errno));
+	return fd;
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return IMATAP_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+		return cmd_help(argc - 1, argv + 1);
+
+	for (i = 0; i < SUBCOMMAND_COUNT; i++)
+		if (strcmp(argv[1], subcommands[i].name) == 0)
+			return subcommands[i].run(argc - 1, argv + 1);
+
+	fprintf(stderr, "%s: unknown command \"%s\"; run '%s help' for the list\n",
+		imatap_prog, argv[1], imatap_prog);
+	return IMATAP_EXIT_USAGE;
+}

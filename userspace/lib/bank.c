@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <string.h>
+
+#include <openssl/err.h>
+
+#include "bank.h"
+
+/* TPM algorithm ids from the TCG Algorithm Registry. */
+const struct ima_bank_info ima_banks[IMA_BANK_COUNT] = {
+	{ "sha1", TPM_ALG_SHA1, 20, "SHA1" },
+	{ "sha256", TPM_ALG_SHA256, 32, "SHA256" },
+	{ "sha384", TPM_ALG_SHA384, 48, "SHA384" },
+	{ "sha512", TPM_ALG_SHA512, 64, "SHA512" },
+	{ "sm3", TPM_ALG_SM3_256, 32, "SM3" },
+};
+
+const struct ima_bank_info *ima_bank_by_name(const char *name, size_t len)
+{
+	unsigned int i;
+
+	if ((len == 7 && (strncmp(name, "sm3_256", 7) == 0 ||
+			  strncmp(name, "sm3-256", 7) == 0)))
+		return &ima_banks[4];
+	for (i = 0; i < IMA_BANK_COUNT; i++)
+		if (strlen(ima_banks[i].name) == len &&
+		    strncmp(ima_banks[i].name, name, len) == 0)
+			return &ima_banks[i];
+	return NULL;
+}
+
+const struct ima_bank_info *ima_bank_by_alg(uint16_t tpm_alg)
+{
+	unsigned int i;
+
+	for (i = 0; i < IMA_BANK_COUNT; i++)
+		if (ima_banks[i].tpm_alg == tpm_alg)
+			return &ima_banks[i];
+	return NULL;
+}
+
+void ima_error_openssl(struct ima_error *err, const char *what)
+{
+	unsigned long code = ERR_get_error();
+	const char *reason = code ? ERR_reason_error_string(code) : NULL;
+
+	ima_error_set(err, NULL, IMA_OFFSET_NONE, "%s failed: %s", what,
+		      reason ? reason : "no OpenSSL error reason");
+	ERR_clear_error();
+}
+
+bool ima_hasher_init(struct ima_hasher *h, const struct ima_bank_info *bank,
+		     struct ima_error *err)
+{
+	memset(h, 0, sizeof(*h));
+	h->bank = bank;
+	h->md = EVP_MD_fetch(NULL, bank->evp_name, NULL);
+	if (!h->md) {
+		ima_error_openssl(err, bank->evp_name);
+		return false;
+	}
+	h->ctx = EVP_MD_CTX_new();
+	if (!h->ctx || !EVP_DigestInit_ex2(h->ctx, h->md, NULL)) {
+		ima_error_openssl(err, "EVP_DigestInit_ex2");
+		ima_hasher_free(h);
+		return false;
+	}
+	return true;
+}
+
+void ima_hasher_free(struct ima_hasher *h)
+{
+	EVP_MD_CTX_free(h->ctx);
+	EVP_MD_free(h->md);
+	h->ctx = NULL;
+	h->md = NULL;
+}
+
+bool ima_template_digest(struct ima_hasher *h, const struct ima_record *rec,
+			 uint8_t *out)
+{
+	static const uint8_t zeros[IMA_EVENT_NAME_LEN_MAX + 1];
+	const struct ima_field *d = &rec->fields[0];
+	const struct ima_field *n = &rec->fields[1];
+
+	/* A NULL type reuses the fetched digest without a new context. */
+	if (!EVP_DigestInit_ex2(h->ctx, NULL, NULL))
+		return false;
+	if (!rec->legacy) {
+		if (!EVP_DigestUpdate(h->ctx, rec->data, rec->data_len))
+			return false;
+		return EVP_DigestFinal_ex(h->ctx, out, NULL);
+	}
+	if (rec->num_fields != 2 || n->len > IMA_EVENT_NAME_LEN_MAX + 1)
+		return false;
+	return EVP_DigestUpdate(h->ctx, d->data, d->len) &&
+	       EVP_DigestUpdate(h->ctx, n->data, n->len) &&
+	       EVP_DigestUpdate(h->ctx, zeros, sizeof(zeros) - n->len) &&
+	       EVP_DigestFinal_ex(h->ctx, out, NULL);
+}
+
+bool ima_extend(struct ima_hasher *h, uint8_t *pcr, const uint8_t *digest)
+{
+	return EVP_DigestInit_ex2(h->ctx, NULL, NULL) &&
+	       EVP_DigestUpdate(h->ctx, pcr, h->bank->size) &&
+	       EVP_DigestUpdate(h->ctx, digest, h->bank->size) &&
+	       EVP_DigestFinal_ex(h->ctx, pcr, NULL);
+}

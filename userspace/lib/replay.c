@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <string.h>
+
+#include "replay.h"
+
+/*
+ * Initial PCR values: zero. NOTE: PCRs 17-22 start as all 0xff until a
+ * dynamic launch resets them; a policy that measures into them would not
+ * replay from zero.
+ */
+
+bool ima_replay_init(struct ima_replay *r, unsigned int bank_mask,
+		     const struct ima_pcr_set *reference,
+		     struct ima_error *err)
+{
+	unsigned int i;
+	bool ok = true;
+
+	memset(r, 0, sizeof(*r));
+	r->reference = reference;
+	if (!ima_hasher_init(&r->sha1, &ima_banks[0], err))
+		return false;
+
+	for (i = 0; i < IMA_BANK_COUNT && ok; i++) {
+		struct ima_replay_bank *b = &r->banks[r->num_banks];
+
+		if (!(bank_mask & (1U << i)))
+			continue;
+		b->info = &ima_banks[i];
+		b->missing_pcr = -1;
+		b->compare = reference && (ima_pcr_set_banks(reference) &
+					   (1U << i));
+		ok = ima_hasher_init(&b->hasher, b->info, err);
+		if (ok)
+			r->num_banks++;
+	}
+	if (!ok)
+		ima_replay_free(r);
+	return ok;
+}
+
+void ima_replay_free(struct ima_replay *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->num_banks; i++)
+		ima_hasher_free(&r->banks[i].hasher);
+	r->num_banks = 0;
+	ima_hasher_free(&r->sha1);
+}
+
+static void note_failure(struct ima_replay *r, const struct ima_record *rec,
+			 const struct ima_digest *logged,
+			 const uint8_t *computed)
+{
+	struct ima_digest_failure *f;
+
+	if (r->failed < IMA_FAILURES_KEPT) {
+		f = &r->failures[r->failed];
+		f->index = rec->index;
+		f->offset = rec->offset;
+		f->tpm_alg = logged->tpm_alg;
+		f->len = logged->len;
+		memcpy(f->logged, logged->value, logged->len);
+		memcpy(f->computed, computed, logged->len);
+	}
+	r->failed++;
+}
+
+/*
+ * Check the logged digests other than SHA-1 (netlink records carry one
+ * per slot). A bank the kernel cannot hash holds the padded SHA-1 digest.
+ */
+static bool verify_slot(struct ima_replay *r, const struct ima_record *rec,
+			const struct ima_digest *slot, const uint8_t *sha1,
+			struct ima_error *err)
+{
+	const struct ima_bank_info *info = ima_bank_by_alg(slot->tpm_alg);
+	uint8_t computed[IMA_DIGEST_MAX] = { 0 };
+	struct ima_hasher *h = NULL;
+	unsigned int i;
+
+	for (i = 0; info && i < r->num_banks; i++)
+		if (r->banks[i].info == info)
+			h = &r->banks[i].hasher;
+	if (!info || !h || slot->len != info->size) {
+		r->unchecked_slots++;
+		return true;
+	}
+	if (!ima_template_digest(h, rec, computed)) {
+		ima_error_openssl(err, "computing a template digest");
+		return false;
+	}
+	if (memcmp(computed, slot->value, slot->len) == 0)
+		return true;
+
+	memset(computed, 0, sizeof(computed));
+	memcpy(computed, sha1, IMA_SHA1_SIZE);
+	if (memcmp(computed, slot->value, slot->len) == 0) {
+		r->padded_slots++;
+		return true;
+	}
+	note_failure(r, rec, slot, computed);
+	return true;
+}
+
+static bool verify_digests(struct ima_replay *r, const struct ima_record *rec,
+			   const uint8_t *sha1, struct ima_error *err)
+{
+	unsigned int i;
+	bool ok = true;
+
+	for (i = 0; i < rec->num_digests && ok; i++) {
+		const struct ima_digest *slot = &rec->digests[i];
+
+		if (slot->tpm_alg != TPM_ALG_SHA1) {
+			ok = verify_slot(r, rec, slot, sha1, err);
+			continue;
+		}
+		if (slot->len == IMA_SHA1_SIZE &&
+		    memcmp(slot->value, sha1, IMA_SHA1_SIZE) == 0)
+			continue;
+		note_failure(r, rec, slot, sha1);
+		return true;
+	}
+	if (ok)
+		r->verified++;
+	return ok;
+}
+
+/* The first extension of PCR pcr enters it into every comparison. */
+static void start_pcr(struct ima_replay *r, uint32_t pcr)
+{
+	unsigned int i, s;
+
+	r->extended |= 1ULL << pcr;
+	for (i = 0; i < r->num_banks; i++) {
+		struct ima_replay_bank *b = &r->banks[i];
+		unsigned int bank = ima_bank_index(b->info);
+
+		if (!b->compare)
+			continue;
+		if (pcr >= TPM_PCR_COUNT || !r->reference->have[bank][pcr]) {
+			if (b->missing_pcr < 0)
+				b->missing_pcr = (int)pcr;
+			continue;
+		}
+		/* Chains start at zero; count the PCR as unequal unless the
+		 * reference is zero too. */
+		for (s = 0; s < IMA_STYLE_COUNT; s++) {
+			static const uint8_t zero[IMA_DIGEST_MAX];
+
+			if (memcmp(r->reference->value[bank][pcr], zero,
+				   b->info->size))
+				b->chain[s].mismatched++;
+		}
+	}
+}
+
+static bool extend_chain(struct ima_replay *r, struct ima_replay_bank *b,
+			 struct ima_replay_chain *c,
+			 const struct ima_record *rec, const uint8_t *digest)
+{
+	const uint8_t *ref = NULL;
+	unsigned int bank = ima_bank_index(b->info);
+	bool was_equal = false;
+
+	if (b->compare && rec->pcr < TPM_PCR_COUNT &&
+	    r->reference->have[bank][rec->pcr]) {
+		ref = r->reference->value[bank][rec->pcr];
+		was_equal = memcmp(c->pcr[rec->pcr], ref, b->info->size) == 0;
+	}
+	if (!ima_extend(&b->hasher, c->pcr[rec->pcr], digest))
+		return false;
+	if (!ref)
+		return true;
+
+	if (memcmp(c->pcr[rec->pcr], ref, b->info->size) == 0) {
+		if (!was_equal)
+			c->mismatched--;
+	} else if (was_equal) {
+		c->mismatched++;
+	}
+	if (!c->matched && c->mismatched == 0 && b->missing_pcr < 0) {
+		c->matched = true;
+		c->matched_after = rec->index;
+	}
+	return true;
+}
+
+static bool extend_bank(struct ima_replay *r, struct ima_replay_bank *b,
+			const struct ima_record *rec, const uint8_t *sha1)
+{
+	uint8_t native[IMA_DIGEST_MAX];
+	uint8_t padded[IMA_DIGEST_MAX] = { 0 };
+	unsigned int size = b->info->size;
+
+	/* Violations extend with 0xff bytes instead of the zero digest. */
+	if (rec->violation) {
+		memset(native, 0xff, size);
+		memset(padded, 0xff, IMA_SHA1_SIZE);
+	} else if (b->info->tpm_alg == TPM_ALG_SHA1) {
+		memcpy(native, sha1, IMA_SHA1_SIZE);
+		memcpy(padded, sha1, IMA_SHA1_SIZE);
+	} else {
+		if (!ima_template_digest(&b->hasher, rec, native))
+			return false;
+		memcpy(padded, sha1, IMA_SHA1_SIZE);
+	}
+	if (!extend_chain(r, b, &b->chain[IMA_STYLE_NATIVE], rec, native))
+		return false;
+	/* For SHA-1 the padded style is the native one. */
+	if (b->info->tpm_alg == TPM_ALG_SHA1)
+		return true;
+	return extend_chain(r, b, &b->chain[IMA_STYLE_PADDED_SHA1], rec,
+			    padded);
+}
+
+bool ima_replay_record(struct ima_replay *r, const struct ima_record *rec,
+		       struct ima_error *err)
+{
+	uint8_t sha1[IMA_SHA1_SIZE] = { 0 };
+	unsigned int i;
+
+	if (rec->pcr >= IMA_PCR_COUNT) {
+		ima_error_set(err, rec, rec->offset, "PCR index %u is outside 0-%u",
+			      rec->pcr, IMA_PCR_COUNT - 1);
+		return false;
+	}
+	r->records++;
+	if (rec->violation) {
+		r->violations++;
+	} else {
+		if (!ima_template_digest(&r->sha1, rec, sha1)) {
+			ima_error_openssl(err, "computing a template digest");
+			return false;
+		}
+		if (!verify_digests(r, rec, sha1, err))
+			return false;
+	}
+
+	if (!(r->extended & (1ULL << rec->pcr)))
+		start_pcr(r, rec->pcr);
+	for (i = 0; i < r->num_banks; i++) {
+		if (!extend_bank(r, &r->banks[i], rec, sha1)) {
+			ima_error_openssl(err, "extending a PCR");
+			return false;
+		}
+	}
+	return true;
+}
+
+enum ima_extend_style ima_replay_matched_style(const struct ima_replay *r,
+					       unsigned int b)
+{
+	const struct ima_replay_bank *bank = &r->banks[b];
+
+	if (bank->chain[IMA_STYLE_NATIVE].matched)
+		return IMA_STYLE_NATIVE;
+	if (bank->info->tpm_alg != TPM_ALG_SHA1 &&
+	    bank->chain[IMA_STYLE_PADDED_SHA1].matched)
+		return IMA_STYLE_PADDED_SHA1;
+	return IMA_STYLE_COUNT;
+}
