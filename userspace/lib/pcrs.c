@@ -106,7 +106,7 @@ static bool parse_line(struct ima_pcr_set *set, const char *line,
 		if (!p || p == end || *p != '-')
 			goto invalid;
 		alg = ++p;
-		while (p < end && *p != ':')
+		while (p < end && *p != ':' && *p != ' ')
 			p++;
 		bank = ima_bank_by_name(alg, (size_t)(p - alg));
 		if (!bank) {

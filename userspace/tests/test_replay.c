@@ -1,0 +1,424 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Template-digest verification and PCR replay against independently
+ * computed PCR values. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../lib/binlog.h"
+#include "../lib/replay.h"
+#include "../lib/template.h"
+#include "logbuilder.h"
+
+#define SHA1_BANK	0
+#define SHA256_BANK	1
+#define MASK_SHA1_SHA256 ((1U << SHA1_BANK) | (1U << SHA256_BANK))
+
+static const uint8_t file_digest[32] = { 0x42 };
+
+/* Expected PCRs, computed with one-shot hashes outside lib/. */
+struct expected {
+	uint8_t sha1[24][20];
+	uint8_t sha256[24][32];
+	uint8_t padded[24][32];
+};
+
+static void extend(const char *algo, uint8_t *pcr, const uint8_t *digest,
+		   size_t size)
+{
+	uint8_t buf[128];
+
+	memcpy(buf, pcr, size);
+	memcpy(buf + size, digest, size);
+	lb_hash(algo, buf, 2 * size, pcr);
+}
+
+/* Append an ima-ng record and extend the expected PCRs with it. */
+static void add_record(struct logbuf *lb, struct expected *e, uint32_t pcr,
+		       const char *name, bool violation)
+{
+	uint8_t dng[64], data[512], sha1[20], sha256[32], padded[32] = { 0 };
+	struct lb_field f[2] = {
+		{ dng, lb_digest_ng(dng, "sha256:", file_digest, 32) },
+		{ name, (uint32_t)strlen(name) + 1 },
+	};
+	size_t len = lb_template_data(data, lb->big_endian, f, 2);
+
+	lb_record(lb, pcr, "ima-ng", f, 2, violation);
+	if (violation) {
+		memset(sha1, 0xff, 20);
+		memset(sha256, 0xff, 32);
+	} else {
+		lb_hash("SHA1", data, len, sha1);
+		lb_hash("SHA256", data, len, sha256);
+	}
+	memcpy(padded, sha1, 20);
+	extend("SHA1", e->sha1[pcr], sha1, 20);
+	extend("SHA256", e->sha256[pcr], sha256, 32);
+	extend("SHA256", e->padded[pcr], padded, 32);
+}
+
+static void set_reference(struct ima_pcr_set *ref, unsigned int bank,
+			  unsigned int pcr, const uint8_t *value, size_t size)
+{
+	ref->have[bank][pcr] = true;
+	memcpy(ref->value[bank][pcr], value, size);
+}
+
+/* Replay the log in lb with banks sha1 and sha256 against ref. */
+static void replay(const struct logbuf *lb, const struct ima_pcr_set *ref,
+		   struct ima_replay *r)
+{
+	struct ima_binlog log;
+	struct ima_record rec;
+	struct ima_error err;
+	enum ima_read_status st;
+
+	assert_true(ima_replay_init(r, MASK_SHA1_SHA256, ref, &err));
+	ima_binlog_open_mem(&log, lb->data, lb->len, lb->big_endian);
+	while ((st = ima_binlog_next(&log, &rec, &err)) == IMA_READ_RECORD)
+		assert_true(ima_replay_record(r, &rec, &err));
+	assert_int_equal(st, IMA_READ_END);
+}
+
+static struct ima_replay *new_replay(void)
+{
+	struct ima_replay *r = calloc(1, sizeof(*r));
+
+	assert_non_null(r);
+	return r;
+}
+
+static void free_replay(struct ima_replay *r)
+{
+	ima_replay_free(r);
+	free(r);
+}
+
+static void both_banks_match_at_end(void **state)
+{
+	struct logbuf lb;
+	struct expected e = { 0 };
+	struct ima_pcr_set ref = { 0 };
+	struct ima_replay *r = new_replay();
+
+	(void)state;
+	lb_init(&lb, false);
+	add_record(&lb, &e, 10, "boot_aggregate", false);
+	add_record(&lb, &e, 10, "/bin/sh", false);
+	add_record(&lb, &e, 10, "/etc/passwd", false);
+	set_reference(&ref, SHA1_BANK, 10, e.sha1[10], 20);
+	set_reference(&ref, SHA256_BANK, 10, e.sha256[10], 32);
+
+	replay(&lb, &ref, r);
+	assert_int_equal(r->records, 3);
+	assert_int_equal(r->verified, 3);
+	assert_int_equal(r->failed, 0);
+	assert_int_equal(r->extended, 1ULL << 10);
+	assert_int_equal(ima_replay_matched_style(r, 0), IMA_STYLE_NATIVE);
+	assert_int_equal(r->banks[0].chain[IMA_STYLE_NATIVE].matched_after, 2);
+	assert_int_equal(ima_replay_matched_style(r, 1), IMA_STYLE_NATIVE);
+	assert_int_equal(r->banks[1].chain[IMA_STYLE_NATIVE].matched_after, 2);
+	assert_false(r->banks[1].chain[IMA_STYLE_PADDED_SHA1].matched);
+	assert_memory_equal(r->banks[1].chain[IMA_STYLE_NATIVE].pcr[10],
+			    e.sha256[10], 32);
+	free_replay(r);
+	lb_free(&lb);
+}
+
+static void banks_match_at_different_records(void **state)
+{
+	struct logbuf lb;
+	struct expected e = { 0 };
+	struct ima_pcr_set ref = { 0 };
+	struct ima_replay *r = new_replay();
+
+	(void)state;
+	lb_init(&lb, false);
+	add_record(&lb, &e, 10, "boot_aggregate", false);
+	set_reference(&ref, SHA1_BANK, 10, e.sha1[10], 20);
+	add_record(&lb, &e, 10, "/a", false);
+	set_reference(&ref, SHA256_BANK, 10, e.sha256[10], 32);
+	add_record(&lb, &e, 10, "/b", false);
+	add_record(&lb, &e, 10, "/c", false);
+
+	replay(&lb, &ref, r);
+	assert_int_equal(r->banks[0].chain[IMA_STYLE_NATIVE].matched_after, 0);
+	assert_int_equal(r->banks[1].chain[IMA_STYLE_NATIVE].matched_after, 1);
+	free_replay(r);
+	lb_free(&lb);
+}
+
+static void log_behind_pcrs_mismatches(void **state)
+{
+	struct logbuf lb, shorter;
+	struct expected e = { 0 };
+	struct ima_pcr_set ref = { 0 };
+	struct ima_replay *r = new_replay();
+
+	(void)state;
+	lb_init(&lb, false);
+	add_record(&lb, &e, 10, "/a", false);
+	shorter = lb;
+	shorter.len = lb.len;
+	add_record(&lb, &e, 10, "/b", false);
+	set_reference(&ref, SHA1_BANK, 10, e.sha1[10], 20);
+	set_reference(&ref, SHA256_BANK, 10, e.sha256[10], 32);
+	/* shorter holds only the first record; the PCRs saw two. */
+	shorter.data = lb.data;
+
+	replay(&shorter, &ref, r);
+	assert_int_equal(ima_replay_matched_style(r, 0), IMA_STYLE_COUNT);
+	assert_int_equal(ima_replay_matched_style(r, 1), IMA_STYLE_COUNT);
+	free_replay(r);
+	lb_free(&lb);
+}
+
+static void padded_sha1_style_detected(void **state)
+{
+	struct logbuf lb;
+	struct expected e = { 0 };
+	struct ima_pcr_set ref = { 0 };
+	struct ima_replay *r = new_replay();
+
+	(void)state;
+	lb_init(&lb, false);
+	add_record(&lb, &e, 10, "boot_aggregate", false);
+	add_record(&lb, &e, 10, "/v", true);
+	add_record(&lb, &e, 10, "/bin/old", false);
+	set_reference(&ref, SHA256_BANK, 10, e.padded[10], 32);
+
+	replay(&lb, &ref, r);
+	assert_int_equal(ima_replay_matched_style(r, 1),
+			 IMA_STYLE_PADDED_SHA1);
+	assert_int_equal(r->banks[1].chain[IMA_STYLE_PADDED_SHA1].matched_after, 2);
+	assert_false(r->banks[0].compare);
+	free_replay(r);
+	lb_free(&lb);
+}
+
+static void violation_extends_ff(void **state)
+{
+	struct logbuf lb;
+	struct expected e = { 0 };
+	struct ima_pcr_set ref = { 0 };
+	struct ima_replay *r = new_replay();
+
+	(void)state;
+	lb_init(&lb, false);
+	add_record(&lb, &e, 10, "/a", false);
+	add_record(&lb, &e, 10, "/violated", true);
+	set_reference(&ref, SHA1_BANK, 10, e.sha1[10], 20);
+	set_reference(&ref, SHA256_BANK, 10, e.sha256[10], 32);
+
+	replay(&lb, &ref, r);
+	assert_int_equal(r->violations, 1);
+	assert_int_equal(r->verified, 1);
+	assert_int_equal(r->failed, 0);
+	assert_int_equal(r->banks[0].chain[IMA_STYLE_NATIVE].matched_after, 1);
+	assert_int_equal(r->banks[1].chain[IMA_STYLE_NATIVE].matched_after, 1);
+	free_replay(r);
+	lb_free(&lb);
+}
+
+static void tampered_record_fails(void **state)
+{
+	struct logbuf lb;
+	struct expected e = { 0 };
+	struct ima_replay *r = new_replay();
+	size_t second;
+
+	(void)state;
+	lb_init(&lb, false);
+	add_record(&lb, &e, 10, "/a", false);
+	second = lb.len;
+	add_record(&lb, &e, 10, "/b", false);
+	add_record(&lb, &e, 10, "/c", false);
+	lb.data[second + 4] ^= 1;	/* first byte of the logged digest */
+
+	replay(&lb, NULL, r);
+	assert_int_equal(r->verified, 2);
+	assert_int_equal(r->failed, 1);
+	assert_int_equal(r->failures[0].index, 1);
+	assert_int_equal(r->failures[0].offset, second);
+	assert_int_equal(r->failures[0].tpm_alg, TPM_ALG_SHA1);
+	assert_int_equal(r->failures[0].logged[0] ^ 1,
+			 r->failures[0].computed[0]);
+	free_replay(r);
+	lb_free(&lb);
+}
+
+static void legacy_template_replays(void **state)
+{
+	struct logbuf lb;
+	struct ima_pcr_set ref = { 0 };
+	struct ima_replay *r = new_replay();
+	uint8_t d[20], hashed[276] = { 0 }, sha1[20], sha256[32];
+	uint8_t pcr1[20] = { 0 }, pcr256[32] = { 0 };
+
+	(void)state;
+	memset(d, 0x5a, sizeof(d));
+	memcpy(hashed, d, 20);
+	memcpy(hashed + 20, "/sbin/init", 10);
+	lb_hash("SHA1", hashed, sizeof(hashed), sha1);
+	lb_hash("SHA256", hashed, sizeof(hashed), sha256);
+	extend("SHA1", pcr1, sha1, 20);
+	extend("SHA256", pcr256, sha256, 32);
+	set_reference(&ref, SHA1_BANK, 10, pcr1, 20);
+	set_reference(&ref, SHA256_BANK, 10, pcr256, 32);
+
+	lb_init(&lb, false);
+	lb_legacy(&lb, 10, d, "/sbin/init", false);
+	replay(&lb, &ref, r);
+	assert_int_equal(r->verified, 1);
+	assert_int_equal(r->failed, 0);
+	assert_int_equal(ima_replay_matched_style(r, 0), IMA_STYLE_NATIVE);
+	assert_int_equal(ima_replay_matched_style(r, 1), IMA_STYLE_NATIVE);
+	free_replay(r);
+	lb_free(&lb);
+}
+
+static void pcr_without_reference(void **state)
+{
+	struct logbuf lb;
+	struct expected e = { 0 };
+	struct ima_pcr_set ref = { 0 };
+	struct ima_replay *r = new_replay();
+
+	(void)state;
+	lb_init(&lb, false);
+	add_record(&lb, &e, 10, "/a", false);
+	add_record(&lb, &e, 11, "/b", false);
+	set_reference(&ref, SHA1_BANK, 10, e.sha1[10], 20);
+
+	replay(&lb, &ref, r);
+	assert_int_equal(r->extended, (1ULL << 10) | (1ULL << 11));
+	assert_int_equal(r->banks[0].missing_pcr, 11);
+	/* Matched after record 0, before PCR 11 appeared. */
+	assert_true(r->banks[0].chain[IMA_STYLE_NATIVE].matched);
+	assert_int_equal(r->banks[0].chain[IMA_STYLE_NATIVE].matched_after, 0);
+	free_replay(r);
+	lb_free(&lb);
+}
+
+static void two_pcrs_match_together(void **state)
+{
+	struct logbuf lb;
+	struct expected e = { 0 };
+	struct ima_pcr_set ref = { 0 };
+	struct ima_replay *r = new_replay();
+
+	(void)state;
+	lb_init(&lb, false);
+	add_record(&lb, &e, 10, "/a", false);
+	add_record(&lb, &e, 11, "/b", false);
+	add_record(&lb, &e, 10, "/c", false);
+	set_reference(&ref, SHA256_BANK, 10, e.sha256[10], 32);
+	set_reference(&ref, SHA256_BANK, 11, e.sha256[11], 32);
+
+	replay(&lb, &ref, r);
+	assert_int_equal(r->banks[1].chain[IMA_STYLE_NATIVE].matched_after, 2);
+	assert_int_equal(r->banks[1].missing_pcr, -1);
+	free_replay(r);
+	lb_free(&lb);
+}
+
+/* A record as a netlink entry message fills it: per-slot digests. */
+static void slot_digests_checked(void **state)
+{
+	uint8_t dng[64], data[256], sha1[20], sha256[32];
+	struct lb_field f[2] = {
+		{ dng, lb_digest_ng(dng, "sha256:", file_digest, 32) },
+		{ "/n", 3 },
+	};
+	struct ima_record rec = { 0 };
+	struct ima_error err;
+	struct ima_replay *r = new_replay();
+
+	(void)state;
+	rec.data_len = (uint32_t)lb_template_data(data, false, f, 2);
+	rec.data = data;
+	rec.pcr = 10;
+	rec.offset = IMA_OFFSET_NONE;
+	assert_true(ima_template_resolve(&rec, (const uint8_t *)"ima-ng", 6,
+					 IMA_OFFSET_NONE, &err));
+	assert_true(ima_template_split(&rec, 0, &err));
+	lb_hash("SHA1", data, rec.data_len, sha1);
+	lb_hash("SHA256", data, rec.data_len, sha256);
+
+	rec.num_digests = 3;
+	rec.digests[0] = (struct ima_digest){ .tpm_alg = TPM_ALG_SHA256, .len = 32 };
+	memcpy(rec.digests[0].value, sha256, 32);
+	rec.digests[1] = (struct ima_digest){ .tpm_alg = TPM_ALG_SHA1, .len = 20 };
+	memcpy(rec.digests[1].value, sha1, 20);
+	rec.digests[2] = (struct ima_digest){ .tpm_alg = TPM_ALG_SHA384, .len = 48 };
+
+	assert_true(ima_replay_init(r, MASK_SHA1_SHA256, NULL, &err));
+	assert_true(ima_replay_record(r, &rec, &err));
+	assert_int_equal(r->verified, 1);
+	assert_int_equal(r->unchecked_slots, 1);
+	assert_int_equal(r->failed, 0);
+
+	/* A bank the kernel could not hash carries the padded SHA-1. */
+	memset(rec.digests[0].value, 0, 32);
+	memcpy(rec.digests[0].value, sha1, 20);
+	assert_true(ima_replay_record(r, &rec, &err));
+	assert_int_equal(r->padded_slots, 1);
+	assert_int_equal(r->failed, 0);
+
+	rec.digests[0].value[31] = 1;
+	rec.index = 7;
+	assert_true(ima_replay_record(r, &rec, &err));
+	assert_int_equal(r->failed, 1);
+	assert_int_equal(r->failures[0].index, 7);
+	assert_int_equal(r->failures[0].tpm_alg, TPM_ALG_SHA256);
+	free_replay(r);
+}
+
+static void failures_kept_are_bounded(void **state)
+{
+	struct logbuf lb;
+	struct expected e = { 0 };
+	struct ima_replay *r = new_replay();
+	size_t starts[40];
+	unsigned int i;
+
+	(void)state;
+	lb_init(&lb, false);
+	for (i = 0; i < 40; i++) {
+		starts[i] = lb.len;
+		add_record(&lb, &e, 10, "/x", false);
+	}
+	for (i = 0; i < 40; i++)
+		lb.data[starts[i] + 10] ^= 0x80;
+	replay(&lb, NULL, r);
+	assert_int_equal(r->failed, 40);
+	assert_int_equal(r->failures[IMA_FAILURES_KEPT - 1].index,
+			 IMA_FAILURES_KEPT - 1);
+	free_replay(r);
+	lb_free(&lb);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(both_banks_match_at_end),
+		cmocka_unit_test(banks_match_at_different_records),
+		cmocka_unit_test(log_behind_pcrs_mismatches),
+		cmocka_unit_test(padded_sha1_style_detected),
+		cmocka_unit_test(violation_extends_ff),
+		cmocka_unit_test(tampered_record_fails),
+		cmocka_unit_test(legacy_template_replays),
+		cmocka_unit_test(pcr_without_reference),
+		cmocka_unit_test(two_pcrs_match_together),
+		cmocka_unit_test(slot_digests_checked),
+		cmocka_unit_test(failures_kept_are_bounded),
+	};
+
+	return cmocka_run_group_tests_name("replay", tests, NULL, NULL);
+}
