@@ -19,7 +19,7 @@ struct subcommand {
 static const struct subcommand subcommands[] = {
 	{ "log", cmd_log, "print the measurement list as the kernel's ASCII view or JSON" },
 	{ "replay", cmd_replay, "verify template digests and replay PCRs against reference values" },
-	{ "help", cmd_help, "show this help" },
+	{ "help", cmd_help, "show this help, or a command's with 'help COMMAND'" },
 };
 
 #define SUBCOMMAND_COUNT (sizeof(subcommands) / sizeof(subcommands[0]))
@@ -45,10 +45,23 @@ static void usage(FILE *out)
 		imatap_prog);
 }
 
+/* "help" alone lists the commands; "help COMMAND" is "COMMAND --help". */
 int cmd_help(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	char *help_argv[] = { NULL, "--help", NULL };
+	size_t i;
+
+	if (argc < 2) {
+		usage(stdout);
+		return IMATAP_EXIT_OK;
+	}
+	for (i = 0; i < SUBCOMMAND_COUNT; i++) {
+		if (strcmp(argv[1], subcommands[i].name) == 0 &&
+		    subcommands[i].run != cmd_help) {
+			help_argv[0] = argv[1];
+			return subcommands[i].run(2, help_argv);
+		}
+	}
 	usage(stdout);
 	return IMATAP_EXIT_OK;
 }

@@ -188,9 +188,30 @@ static bool extend_chain(struct ima_replay *r, struct ima_replay_bank *b,
 	return true;
 }
 
+static const struct ima_digest *logged_digest(const struct ima_record *rec,
+					      const struct ima_bank_info *info)
+{
+	unsigned int i;
+
+	for (i = 0; i < rec->num_digests; i++)
+		if (rec->digests[i].tpm_alg == info->tpm_alg &&
+		    rec->digests[i].len == info->size)
+			return &rec->digests[i];
+	return NULL;
+}
+
+/*
+ * Extend bank b as the kernel did: with the digest the record logs for
+ * the bank, so that a replay checks the log against the PCRs while
+ * verify_digests() checks the template data against the log; with the
+ * recomputed digest for banks the record carries none for.
+ */
 static bool extend_bank(struct ima_replay *r, struct ima_replay_bank *b,
 			const struct ima_record *rec, const uint8_t *sha1)
 {
+	const struct ima_digest *logged = logged_digest(rec, b->info);
+	const struct ima_digest *logged_sha1 = logged_digest(rec,
+							     &ima_banks[0]);
 	uint8_t native[IMA_DIGEST_MAX];
 	uint8_t padded[IMA_DIGEST_MAX] = { 0 };
 	unsigned int size = b->info->size;
@@ -199,13 +220,15 @@ static bool extend_bank(struct ima_replay *r, struct ima_replay_bank *b,
 	if (rec->violation) {
 		memset(native, 0xff, size);
 		memset(padded, 0xff, IMA_SHA1_SIZE);
-	} else if (b->info->tpm_alg == TPM_ALG_SHA1) {
-		memcpy(native, sha1, IMA_SHA1_SIZE);
-		memcpy(padded, sha1, IMA_SHA1_SIZE);
 	} else {
-		if (!ima_template_digest(&b->hasher, rec, native))
+		if (logged)
+			memcpy(native, logged->value, size);
+		else if (b->info->tpm_alg == TPM_ALG_SHA1)
+			memcpy(native, sha1, IMA_SHA1_SIZE);
+		else if (!ima_template_digest(&b->hasher, rec, native))
 			return false;
-		memcpy(padded, sha1, IMA_SHA1_SIZE);
+		memcpy(padded, logged_sha1 ? logged_sha1->value : sha1,
+		       IMA_SHA1_SIZE);
 	}
 	if (!extend_chain(r, b, &b->chain[IMA_STYLE_NATIVE], rec, native))
 		return false;

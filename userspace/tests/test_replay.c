@@ -230,6 +230,7 @@ static void tampered_record_fails(void **state)
 {
 	struct logbuf lb;
 	struct expected e = { 0 };
+	struct ima_pcr_set ref = { 0 };
 	struct ima_replay *r = new_replay();
 	size_t second;
 
@@ -240,8 +241,14 @@ static void tampered_record_fails(void **state)
 	add_record(&lb, &e, 10, "/b", false);
 	add_record(&lb, &e, 10, "/c", false);
 	lb.data[second + 4] ^= 1;	/* first byte of the logged digest */
+	set_reference(&ref, SHA1_BANK, 10, e.sha1[10], 20);
+	set_reference(&ref, SHA256_BANK, 10, e.sha256[10], 32);
 
-	replay(&lb, NULL, r);
+	replay(&lb, &ref, r);
+	/* SHA-1 extends with the altered logged digest; sha256 recomputes
+	 * from the intact data and still matches. */
+	assert_int_equal(ima_replay_matched_style(r, 0), IMA_STYLE_COUNT);
+	assert_int_equal(ima_replay_matched_style(r, 1), IMA_STYLE_NATIVE);
 	assert_int_equal(r->verified, 2);
 	assert_int_equal(r->failed, 1);
 	assert_int_equal(r->failures[0].index, 1);

@@ -208,16 +208,28 @@ static void tampered_entry5_log(void **state)
 	struct outcome o;
 	size_t len;
 	uint8_t *data = read_case("malformed", "tampered-entry5.bin", &len);
+	struct ima_pcr_set *ref = malloc(sizeof(*ref));
 
 	(void)state;
-	run_log(data, len, NULL, &o);
+	assert_non_null(ref);
+	read_reference(ref, "debian61-imasig", false);
+	run_log(data, len, ref, &o);
 	assert_int_equal(o.status, IMA_READ_END);
 	assert_int_equal(o.records, ENTRIES);
 	assert_int_equal(o.replay->failed, 1);
 	assert_int_equal(o.replay->failures[0].index, 5);
 	assert_int_equal(o.replay->verified, ENTRIES - VIOLATIONS - 1);
+
+	/* SHA-1 replays the logged digests, which were left alone; sha256
+	 * has no logged digest and replays the tampered data. */
+	assert_int_equal(ima_replay_matched_style(o.replay, 0),
+			 IMA_STYLE_NATIVE);
+	assert_int_equal(o.replay->banks[0].chain[0].matched_after, SHA1_MATCH);
+	assert_int_equal(ima_replay_matched_style(o.replay, 1),
+			 IMA_STYLE_COUNT);
 	free_outcome(&o);
 	free(data);
+	free(ref);
 }
 
 int main(void)
