@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* imatap: entry point; one table drives dispatch and usage. */
+/* The imatap entry point. One table drives both dispatch and usage. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -38,7 +38,7 @@ static void usage(FILE *out)
 		"\nExit codes:\n"
 		"  0  success\n"
 		"  1  mismatch: a template digest or PCR bank did not match\n"
-		"  2  usage: invalid command line\n"
+		"  2  usage: invalid command line or PCR value file\n"
 		"  3  malformed: the log breaks a format rule\n"
 		"  4  incomplete: the log ends inside a record; complete records passed\n"
 		"  5  error: I/O, memory or OpenSSL failure\n",

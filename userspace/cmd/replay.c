@@ -51,8 +51,9 @@ static void replay_usage(FILE *out)
 		"  -h, --help         show this help\n"
 		"\n"
 		"Exit codes: 0 all template digests verified and every bank matched,\n"
-		"1 mismatch, 2 usage, 3 malformed log, 4 the log ends in an incomplete\n"
-		"record (complete records passed), 5 I/O, memory or OpenSSL error.\n",
+		"1 mismatch, 2 invalid command line or PCR file, 3 malformed log, 4 the\n"
+		"log ends in an incomplete record (complete records passed), 5 I/O,\n"
+		"memory or OpenSSL error.\n",
 		imatap_prog);
 }
 
@@ -157,7 +158,11 @@ static int parse_options(int argc, char **argv, struct replay_options *o,
 	}
 	if (optind < argc)
 		o->path = argv[optind];
-	o->source = files ? SOURCE_FILES : none ? SOURCE_NONE : SOURCE_TPM;
+	o->source = SOURCE_TPM;
+	if (files)
+		o->source = SOURCE_FILES;
+	else if (none)
+		o->source = SOURCE_NONE;
 	return IMATAP_EXIT_OK;
 }
 

@@ -111,7 +111,7 @@ static const char *order_hint(const struct ima_binlog *log, uint32_t value,
 	       "; the log may be big-endian: try --big-endian";
 }
 
-/* Returns the status for a failed ensure(); sets err. */
+/* Set err for a failed ensure() and return the matching status. */
 static enum ima_read_status short_read(struct ima_binlog *log,
 				       const struct ima_record *rec, int rc,
 				       size_t need, const char *what,

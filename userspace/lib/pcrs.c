@@ -9,7 +9,7 @@
 
 #include "pcrs.h"
 
-/* PCR value files are a few KiB; anything larger is not one. */
+/* PCR value files are a few KiB, so anything larger is not one. */
 #define PCR_FILE_MAX	(64 * 1024)
 
 unsigned int ima_pcr_set_banks(const struct ima_pcr_set *set)

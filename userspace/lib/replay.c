@@ -69,7 +69,8 @@ static void note_failure(struct ima_replay *r, const struct ima_record *rec,
 
 /*
  * Check the logged digests other than SHA-1 (netlink records carry one
- * per slot). A bank the kernel cannot hash holds the padded SHA-1 digest.
+ * per slot). The slot of a bank the kernel cannot hash contains the SHA-1
+ * digest zero-padded.
  */
 static bool verify_slot(struct ima_replay *r, const struct ima_record *rec,
 			const struct ima_digest *slot, const uint8_t *sha1,
@@ -201,10 +202,10 @@ static const struct ima_digest *logged_digest(const struct ima_record *rec,
 }
 
 /*
- * Extend bank b as the kernel did: with the digest the record logs for
- * the bank, so that a replay checks the log against the PCRs while
- * verify_digests() checks the template data against the log; with the
- * recomputed digest for banks the record carries none for.
+ * Extend bank b as the kernel did, with the digest the record logs for the
+ * bank. The replay then checks the log against the PCRs, and
+ * verify_digests() checks the template data against the log. Banks the
+ * record logs no digest for are extended with the recomputed one.
  */
 static bool extend_bank(struct ima_replay *r, struct ima_replay_bank *b,
 			const struct ima_record *rec, const uint8_t *sha1)

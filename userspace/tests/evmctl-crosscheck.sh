@@ -1,8 +1,9 @@
 #!/bin/bash
 # Cross-check imatap replay against evmctl ima_measurement (ima-evm-utils
-# 1.4), an independent implementation, on the same logs and PCR values:
-# both must agree on pass or fail, on the entry after which each bank
-# matched, and on which entries fail their template-digest check.
+# 1.4), an independent implementation, on the same logs and PCR values.
+# Both must agree on pass or fail and on the entry after which each bank
+# matched. They must also name the same entries as failing their
+# template-digest check.
 #
 # Usage: evmctl-crosscheck.sh [CASE_DIR...]
 # A case folder holds binary_runtime_measurements and one

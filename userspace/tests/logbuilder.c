@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,7 +139,8 @@ uint8_t *lb_read_file(const char *path, size_t *len)
 	long size;
 
 	if (!f) {
-		fprintf(stderr, "cannot open %s (set IMATAP_CASES)\n", path);
+		fprintf(stderr, "cannot open %s: %s; set IMATAP_CASES to the folder of captured logs\n",
+			path, strerror(errno));
 		abort();
 	}
 	if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 &&

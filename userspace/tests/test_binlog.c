@@ -437,7 +437,7 @@ static void zero_digest_is_violation(void **state)
 	lb_free(&lb);
 }
 
-/* Read through a pipe so that records cross the reader's buffer. */
+/* Read from a file descriptor, so that records cross the reader's buffer. */
 static void large_records_through_fd(void **state)
 {
 	struct logbuf lb;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Logs captured from Debian 12's kernel 6.1 with a software TPM (sha1 and
- * sha256 banks), in $IMATAP_CASES. Each holds 23 entries with two
- * violations; its PCR values were read before the log was copied, so
+ * sha256 banks), in $IMATAP_CASES. Each contains 23 entries with two
+ * violations. Its PCR values were read before the log was copied, so
  * sha1 matches after entry 20 and sha256 after entry 21.
  */
 #include <setjmp.h>

@@ -28,7 +28,7 @@ static int setup(void **state)
 	return 0;
 }
 
-/* Build one record and read it back; returns the read status. */
+/* Build one record and read it back. Returns the read status. */
 static enum ima_read_status read_one(const char *name,
 				     const struct lb_field *f,
 				     unsigned int count, bool big_endian,
