@@ -19,6 +19,9 @@ struct subcommand {
 static const struct subcommand subcommands[] = {
 	{ "log", cmd_log, "print the measurement list as the kernel's ASCII view or JSON" },
 	{ "replay", cmd_replay, "verify template digests and replay PCRs against reference values" },
+	{ "provision", cmd_provision, "create or reuse the TPM attestation key and export it" },
+	{ "quote", cmd_quote, "quote the PCRs and write the next batch of entries as evidence" },
+	{ "verify", cmd_verify, "check evidence from quote; needs no TPM" },
 	{ "help", cmd_help, "show this help, or a command's with 'help COMMAND'" },
 };
 
@@ -37,7 +40,7 @@ static void usage(FILE *out)
 		"\n'%s COMMAND --help' describes each command.\n"
 		"\nExit codes:\n"
 		"  0  success\n"
-		"  1  mismatch: a template digest or PCR bank did not match\n"
+		"  1  mismatch: a template digest, PCR bank or evidence check did not match\n"
 		"  2  usage: invalid command line or PCR value file\n"
 		"  3  malformed: the log breaks a format rule\n"
 		"  4  incomplete: the log ends inside a record; complete records passed\n"
