@@ -11,7 +11,7 @@
 #include "../lib/quote.h"
 #include "imatap.h"
 
-/* TPM2B_DATA holds up to the largest digest; 64 bytes for SHA-512. */
+/* A TPM2B_DATA has room for the largest digest: 64 bytes for SHA-512. */
 #define NONCE_MAX	64
 
 static void quote_usage(FILE *out)

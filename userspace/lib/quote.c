@@ -277,7 +277,7 @@ bool quote_batch(const struct quote_request *req, struct evidence *ev,
 	/*
 	 * The log and the PCRs are never read atomically. IMA appends an
 	 * entry before it extends the PCR, so a log read after the quote
-	 * holds every quoted entry and perhaps a few more; the batch ends
+	 * contains every quoted entry and perhaps a few more; the batch ends
 	 * where the replay meets the quote. A PCR read that differs from
 	 * the quote, or a log that never meets it, takes another quote.
 	 */

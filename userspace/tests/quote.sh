@@ -1,0 +1,252 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# imatap provision, quote and verify against a software TPM (swtpm) that
+# this script starts on loopback and stops on exit. PCR 10 of both banks
+# is extended with the entries of a captured IMA log, so that quotes of
+# the TPM match the log given with --log. Prints one KTAP line per test
+# and ends with "quote: N passed, N failed".
+#
+# Environment: IMATAP (the binary), IMATAP_CASES (captured IMA logs).
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+imatap=${IMATAP:-$here/../imatap}
+cases=${IMATAP_CASES:-$here/../../../shared/cases/ima-logs}
+log=$cases/debian61-imasig/binary_runtime_measurements
+edit=$here/evidence-edit
+
+ak_ecc=0x81010002
+ak_rsa=0x81010003
+ak_tools=0x81010004
+
+passed=0
+failed=0
+test_number=0
+tmp=
+swtpm_pid=
+
+cleanup() {
+	if [ -n "$swtpm_pid" ]; then
+		kill "$swtpm_pid" 2>/dev/null
+		wait "$swtpm_pid" 2>/dev/null
+	fi
+	[ -n "$tmp" ] && rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# Record one test result: ok NAME when the command succeeds.
+check() {
+	local name=$1
+	shift
+	test_number=$((test_number + 1))
+	if "$@"; then
+		echo "ok $test_number $name"
+		passed=$((passed + 1))
+	else
+		echo "not ok $test_number $name"
+		failed=$((failed + 1))
+	fi
+}
+
+finish() {
+	echo "quote: $passed passed, $failed failed"
+	[ "$failed" = 0 ]
+	exit
+}
+
+echo "KTAP version 1"
+echo "1..38"
+
+for tool in swtpm swtpm_setup tpm2_pcrextend tpm2_checkquote tpm2_createak \
+	    tpm2_evictcontrol tpm2_quote tpm2_flushcontext python3; do
+	if ! command -v "$tool" >/dev/null; then
+		echo "# missing $tool: run scripts/install-deps"
+		failed=1
+		finish
+	fi
+done
+if [ ! -x "$imatap" ] || [ ! -r "$log" ]; then
+	echo "# missing $imatap or $log: run make, or set IMATAP_CASES"
+	failed=1
+	finish
+fi
+
+tmp=$(mktemp -d)
+mkdir "$tmp/state"
+if ! swtpm_setup --tpm2 --tpmstate "$tmp/state" --pcr-banks sha1,sha256 \
+		--createek >"$tmp/setup.log" 2>&1; then
+	cat "$tmp/setup.log"
+	echo "# swtpm_setup failed"
+	failed=1
+	finish
+fi
+
+# Start swtpm on a free loopback port pair; a taken port makes it exit.
+start_swtpm() {
+	local try port
+	for try in 1 2 3 4 5 6 7 8; do
+		port=$((20000 + RANDOM % 20000))
+		swtpm socket --tpm2 --tpmstate dir="$tmp/state" \
+			--server type=tcp,port=$port,bindaddr=127.0.0.1 \
+			--ctrl type=tcp,port=$((port + 1)),bindaddr=127.0.0.1 \
+			--flags startup-clear >"$tmp/swtpm.log" 2>&1 &
+		swtpm_pid=$!
+		sleep 0.3
+		if kill -0 "$swtpm_pid" 2>/dev/null &&
+		   TPM2TOOLS_TCTI="swtpm:host=127.0.0.1,port=$port" \
+			tpm2_getcap properties-fixed >/dev/null 2>&1; then
+			export TPM2TOOLS_TCTI="swtpm:host=127.0.0.1,port=$port"
+			return 0
+		fi
+		kill "$swtpm_pid" 2>/dev/null
+		wait "$swtpm_pid" 2>/dev/null
+		swtpm_pid=
+	done
+	return 1
+}
+if ! start_swtpm; then
+	cat "$tmp/swtpm.log"
+	echo "# cannot start swtpm on loopback"
+	failed=1
+	finish
+fi
+echo "# swtpm at $TPM2TOOLS_TCTI, state in $tmp/state"
+
+# Extend PCR 10 of both banks with entries FIRST..FIRST+COUNT-1 of the log,
+# as the kernel did: the logged SHA-1 template digest, the SHA-256 of the
+# template data, and 0xff bytes for a violation (all-zero digest).
+extend_log() {
+	python3 - "$log" "$1" "$2" <<'PY' | while read -r arg; do tpm2_pcrextend "$arg" || exit 1; done
+import hashlib, struct, sys
+data = open(sys.argv[1], "rb").read()
+first, count = int(sys.argv[2]), int(sys.argv[3])
+pos = index = 0
+while pos < len(data):
+    pcr = struct.unpack_from("<I", data, pos)[0]
+    digest = data[pos + 4:pos + 24]
+    name_len = struct.unpack_from("<I", data, pos + 24)[0]
+    p = pos + 28 + name_len
+    data_len = struct.unpack_from("<I", data, p)[0]
+    template = data[p + 4:p + 4 + data_len]
+    pos = p + 4 + data_len
+    if first <= index < first + count:
+        if digest == bytes(20):
+            sha1, sha256 = "ff" * 20, "ff" * 32
+        else:
+            sha1, sha256 = digest.hex(), hashlib.sha256(template).hexdigest()
+        print("%d:sha1=%s,sha256=%s" % (pcr, sha1, sha256))
+    index += 1
+PY
+}
+
+# verify_fails CHECK EVIDENCE [ARGS...]: verify fails and names CHECK.
+verify_fails() {
+	local check=$1 evidence=$2
+	shift 2
+	"$imatap" verify "$evidence" "$@" >"$tmp/out" 2>"$tmp/err"
+	grep -q "check $check failed" "$tmp/err" || { cat "$tmp/err"; return 1; }
+}
+
+verify_ok() {
+	"$imatap" verify "$@" >"$tmp/out" 2>"$tmp/err" || { cat "$tmp/err"; return 1; }
+}
+
+output_has() {
+	grep -q -- "$1" "$tmp/out" || { cat "$tmp/out"; return 1; }
+}
+
+# Provisioning.
+"$imatap" provision --output "$tmp/ecc" >"$tmp/p1" 2>&1
+check "provision ecc creates key" grep -q "^created attestation key at $ak_ecc" "$tmp/p1"
+"$imatap" provision --output "$tmp/ecc2" >"$tmp/p2" 2>&1
+check "provision ecc reuses key" grep -q "^reused attestation key at $ak_ecc" "$tmp/p2"
+check "provision ecc keeps name" cmp -s "$tmp/ecc.name" "$tmp/ecc2.name"
+check "provision ecc writes p-256 pem" \
+	sh -c "openssl pkey -pubin -in '$tmp/ecc.pem' -noout -text | grep -q 'NIST CURVE: P-256'"
+"$imatap" provision --rsa --handle $ak_rsa --output "$tmp/rsa" >"$tmp/p3" 2>&1
+check "provision rsa creates key" grep -q "^created attestation key at $ak_rsa" "$tmp/p3"
+"$imatap" provision --rsa --handle $ak_rsa --output "$tmp/rsa2" >"$tmp/p4" 2>&1
+check "provision rsa reuses key" cmp -s "$tmp/rsa.pub" "$tmp/rsa2.pub"
+check "provision rsa writes 2048-bit pem" \
+	sh -c "openssl pkey -pubin -in '$tmp/rsa.pem' -noout -text | grep -q '2048 bit'"
+"$imatap" provision --rsa --output "$tmp/wrong" >"$tmp/p5" 2>&1
+check "provision rejects other key kind" test $? = 5
+
+# Interoperability with tpm2-tools: an AK from tpm2_createak is reused,
+# and a quote by imatap's key verifies in tpm2_checkquote.
+tpm2_createak -C 0x81010001 -c "$tmp/tools.ctx" -G ecc -g sha256 -s ecdsa \
+	-u "$tmp/tools.pub" -f pem >/dev/null 2>&1 &&
+	tpm2_evictcontrol -C o -c "$tmp/tools.ctx" $ak_tools >/dev/null 2>&1
+tpm2_flushcontext -t >/dev/null 2>&1
+"$imatap" provision --handle $ak_tools --output "$tmp/tools-imatap" >"$tmp/p6" 2>&1
+check "provision reuses tpm2_createak key" grep -q "^reused attestation key at $ak_tools" "$tmp/p6"
+sel=sha1:0,1,2,3,4,5,6,7,8,9,10+sha256:0,1,2,3,4,5,6,7,8,9,10
+tpm2_quote -c $ak_ecc -l $sel -q 00ff -m "$tmp/t.msg" -s "$tmp/t.sig" \
+	-o "$tmp/t.pcrs" -g sha256 >/dev/null 2>&1
+check "tpm2_checkquote accepts imatap key" \
+	tpm2_checkquote -u "$tmp/ecc.pub" -m "$tmp/t.msg" -s "$tmp/t.sig" \
+	-f "$tmp/t.pcrs" -g sha256 -q 00ff >/dev/null
+
+# Batch 1: entries 0-9 extended, 23 in the log file.
+extend_log 0 10
+"$imatap" quote --nonce 01020304 --log "$log" --output "$tmp/b1.json" 2>"$tmp/q1"
+check "quote writes first batch" grep -q "batch of 10 entries from index 0 (new chain), 13 entries wait" "$tmp/q1"
+check "verify accepts first batch" verify_ok "$tmp/b1.json" --ak "$tmp/ecc.pem" \
+	--nonce 01020304 --export-tpm2 "$tmp/x1"
+check "verify reports entries 0-9" output_has "verified: entries 0-9 (10), starts a chain"
+check "verify accepts TPM2B_PUBLIC key" verify_ok "$tmp/b1.json" --ak "$tmp/ecc.pub" --nonce 01020304
+check "tpm2_checkquote accepts export" \
+	tpm2_checkquote -u "$tmp/ecc.pem" -m "$tmp/x1/quote.msg" -s "$tmp/x1/quote.sig" \
+	-f "$tmp/x1/quote.pcrs" -g sha256 -q 01020304 >/dev/null
+check "tpm2_checkquote rejects other nonce" \
+	sh -c "! tpm2_checkquote -u '$tmp/ecc.pem' -m '$tmp/x1/quote.msg' -s '$tmp/x1/quote.sig' -f '$tmp/x1/quote.pcrs' -g sha256 -q 01020305 >/dev/null 2>&1"
+
+# Batch 2 continues the chain: entries 10-17.
+extend_log 10 8
+"$imatap" quote --nonce 0a0b --log "$log" --previous "$tmp/b1.json" \
+	--output "$tmp/b2.json" 2>"$tmp/q2"
+check "quote continues chain" grep -q "batch of 8 entries from index 10 (continues" "$tmp/q2"
+check "verify accepts chained batch" verify_ok "$tmp/b2.json" --ak "$tmp/ecc.pem" \
+	--nonce 0a0b --previous "$tmp/b1.json"
+check "verify reports entries 10-17" output_has "verified: entries 10-17 (8), continues the previous batch"
+
+# An RSA key quotes a new chain over everything extended so far.
+"$imatap" quote --nonce 0c --handle $ak_rsa --log "$log" --output "$tmp/r1.json" 2>/dev/null
+check "verify accepts rsa batch" verify_ok "$tmp/r1.json" --ak "$tmp/rsa.pem" --nonce 0c
+
+# Each check fails on a crafted case.
+check "wrong nonce fails nonce" verify_fails nonce "$tmp/b1.json" --ak "$tmp/ecc.pem" --nonce 01020305
+check "failed verify writes no output" test ! -s "$tmp/out"
+"$edit" "$tmp/b1.json" "$tmp/c.json" attest-clock-flip
+check "flipped attest byte fails signature" verify_fails signature "$tmp/c.json" --ak "$tmp/ecc.pem"
+"$edit" "$tmp/b1.json" "$tmp/c.json" attest-u32 0 0xff544348
+check "wrong magic fails attest" verify_fails attest "$tmp/c.json" --ak "$tmp/ecc.pem"
+"$edit" "$tmp/b1.json" "$tmp/c.json" attest-u16 4 0x8014
+check "wrong type fails attest" verify_fails attest "$tmp/c.json" --ak "$tmp/ecc.pem"
+check "other ecc key fails signature" verify_fails signature "$tmp/b1.json" --ak "$tmp/tools.pub"
+check "rsa key fails signature scheme" verify_fails signature "$tmp/b1.json" --ak "$tmp/rsa.pem"
+"$edit" "$tmp/b1.json" "$tmp/c.json" pcrs-drop 0 9
+check "changed pcr selection fails" verify_fails pcr-selection "$tmp/c.json" --ak "$tmp/ecc.pem"
+"$edit" "$tmp/b1.json" "$tmp/c.json" pcrs-flip 1 10
+check "changed pcr value fails digest" verify_fails pcr-digest "$tmp/c.json" --ak "$tmp/ecc.pem"
+"$edit" "$tmp/b1.json" "$tmp/c.json" log-flip 3
+check "changed entry fails template digest" verify_fails template-digest "$tmp/c.json" --ak "$tmp/ecc.pem"
+"$edit" "$tmp/b1.json" "$tmp/c.json" log-rehash 3
+check "rehashed entry fails replay" verify_fails replay "$tmp/c.json" --ak "$tmp/ecc.pem"
+"$edit" "$tmp/b1.json" "$tmp/c.json" log-remove 5
+check "removed entry fails replay" verify_fails replay "$tmp/c.json" --ak "$tmp/ecc.pem"
+"$edit" "$tmp/b1.json" "$tmp/c.json" log-add "$log" 10
+check "added entry fails replay" verify_fails replay "$tmp/c.json" --ak "$tmp/ecc.pem"
+"$edit" "$tmp/b1.json" "$tmp/c.json" log-swap 3 4
+check "reordered entries fail replay" verify_fails replay "$tmp/c.json" --ak "$tmp/ecc.pem"
+"$edit" "$tmp/b1.json" "$tmp/c.json" log-cut 30
+check "truncated log fails log" verify_fails log "$tmp/c.json" --ak "$tmp/ecc.pem"
+check "older batch fails chain" verify_fails chain "$tmp/b1.json" --ak "$tmp/ecc.pem" \
+	--previous "$tmp/b2.json"
+check "batch without previous fails chain" verify_fails chain "$tmp/b2.json" --ak "$tmp/ecc.pem"
+head -c 700 "$tmp/b1.json" >"$tmp/c.json"
+"$imatap" verify "$tmp/c.json" --ak "$tmp/ecc.pem" >/dev/null 2>&1
+check "truncated evidence is malformed" test $? = 3
+
+finish

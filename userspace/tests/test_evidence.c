@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0
+/* base64url and the evidence document's JSON encoding and decoding. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../lib/b64url.h"
+#include "../lib/evidence.h"
+
+static void b64url_round_trips_every_length(void **state)
+{
+	uint8_t data[64], *back = NULL;
+	size_t len, back_len, i;
+	char *text;
+
+	(void)state;
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 37 + 250);
+	for (len = 0; len <= sizeof(data); len++) {
+		text = b64url_encode(data, len);
+		assert_non_null(text);
+		assert_null(strchr(text, '='));
+		assert_true(b64url_decode(text, strlen(text), &back, &back_len));
+		assert_int_equal(back_len, len);
+		assert_memory_equal(back, data, len);
+		free(back);
+		free(text);
+	}
+}
+
+static void b64url_uses_url_alphabet(void **state)
+{
+	static const uint8_t data[] = { 0xfb, 0xff };
+	char *text;
+
+	(void)state;
+	text = b64url_encode(data, sizeof(data));
+	assert_string_equal(text, "-_8");
+	free(text);
+}
+
+static void b64url_rejects_noncanonical(void **state)
+{
+	static const char *const bad[] = {
+		"AA==",		/* padding */
+		"A",		/* length 1 mod 4 */
+		"AB+/",		/* standard alphabet */
+		"AB",		/* unused bits set: "AA" is 0x00 */
+		"AA A",		/* space */
+	};
+	uint8_t *data;
+	size_t len, i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_false(b64url_decode(bad[i], strlen(bad[i]), &data, &len));
+}
+
+static uint8_t *copy(const char *s, size_t *len)
+{
+	*len = strlen(s);
+	return (uint8_t *)strdup(s);
+}
+
+static void fill(struct evidence *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->attest = copy("attest bytes", &ev->attest_len);
+	ev->signature = copy("signature", &ev->signature_len);
+	ev->pcrs = copy("pcrs", &ev->pcrs_len);
+	ev->log = copy("", &ev->log_len);
+	ev->batch.first_index = 42;
+	ev->batch.entries = 7;
+	ev->batch.start_banks = 3;
+	memset(ev->batch.start_pcr10[0], 0x11, 20);
+	memset(ev->batch.start_pcr10[1], 0x22, 32);
+	ev->batch.ak_name_len = 34;
+	memset(ev->batch.ak_name, 0x0b, 34);
+	strcpy(ev->batch.boot_id, "5f0c4a49-1b53-4b5e-9e49-1f6b9a9d1f77");
+	strcpy(ev->batch.kernel_release, "6.1.0-57-amd64");
+	strcpy(ev->batch.hostname, "host \"with\" quotes/and\\slashes");
+	strcpy(ev->batch.time, "2026-12-04T20:00:00Z");
+	strcpy(ev->batch.source, "file");
+}
+
+static void evidence_round_trip(void **state)
+{
+	struct evidence ev, back;
+	struct ima_error err;
+	char *text;
+
+	(void)state;
+	fill(&ev);
+	text = evidence_encode(&ev, &err);
+	assert_non_null(text);
+	assert_true(evidence_decode(text, strlen(text), &back, &err));
+	assert_int_equal(back.attest_len, ev.attest_len);
+	assert_memory_equal(back.attest, ev.attest, ev.attest_len);
+	assert_memory_equal(back.signature, ev.signature, ev.signature_len);
+	assert_int_equal(back.log_len, 0);
+	assert_int_equal(back.batch.first_index, 42);
+	assert_int_equal(back.batch.entries, 7);
+	assert_int_equal(back.batch.start_banks, 3);
+	assert_memory_equal(back.batch.start_pcr10[1], ev.batch.start_pcr10[1], 32);
+	assert_int_equal(back.batch.ak_name_len, 34);
+	assert_string_equal(back.batch.hostname, ev.batch.hostname);
+	assert_false(back.batch.big_endian);
+	evidence_free(&back);
+	evidence_free(&ev);
+	free(text);
+}
+
+/* Encode ev, replace the first occurrence of from with to, and decode. */
+static bool decode_edited(const char *from, const char *to,
+			  struct ima_error *err)
+{
+	struct evidence ev, back;
+	char *text, *at, *edited;
+	bool ok;
+
+	fill(&ev);
+	text = evidence_encode(&ev, err);
+	assert_non_null(text);
+	at = strstr(text, from);
+	assert_non_null(at);
+	assert_true(asprintf(&edited, "%.*s%s%s", (int)(at - text), text, to,
+			     at + strlen(from)) > 0);
+	ok = evidence_decode(edited, strlen(edited), &back, err);
+	if (ok)
+		evidence_free(&back);
+	evidence_free(&ev);
+	free(text);
+	free(edited);
+	return ok;
+}
+
+static void evidence_rejects_wrong_media_type(void **state)
+{
+	struct ima_error err;
+
+	(void)state;
+	assert_false(decode_edited("vnd.imatap.tpms-attest", "octet-stream", &err));
+	assert_non_null(strstr(err.msg, "\"attest\""));
+}
+
+static void evidence_rejects_other_indicator(void **state)
+{
+	struct ima_error err;
+
+	(void)state;
+	assert_false(decode_edited("4\n", "8\n", &err));
+	assert_non_null(strstr(err.msg, "evidence"));
+}
+
+static void evidence_rejects_missing_member(void **state)
+{
+	struct ima_error err;
+
+	(void)state;
+	assert_false(decode_edited("\"signature\":", "\"signatures\":", &err));
+	assert_non_null(strstr(err.msg, "\"signature\""));
+}
+
+static void evidence_rejects_collection_type(void **state)
+{
+	struct ima_error err;
+
+	(void)state;
+	assert_false(decode_edited("imatap.org", "example.org", &err));
+	assert_non_null(strstr(err.msg, "__cmwc_t"));
+}
+
+static void evidence_rejects_padded_value(void **state)
+{
+	struct ima_error err;
+
+	(void)state;
+	/* "pcrs" encodes as "cGNycw"; padding makes it non-canonical. */
+	assert_false(decode_edited("\"cGNycw\"", "\"cGNycw==\"", &err));
+	assert_non_null(strstr(err.msg, "base64url"));
+}
+
+static void evidence_rejects_trailing_data(void **state)
+{
+	struct evidence ev, back;
+	struct ima_error err;
+	char *text, *longer;
+
+	(void)state;
+	fill(&ev);
+	text = evidence_encode(&ev, &err);
+	assert_true(asprintf(&longer, "%s{}", text) > 0);
+	assert_false(evidence_decode(longer, strlen(longer), &back, &err));
+	assert_non_null(strstr(err.msg, "invalid JSON"));
+	evidence_free(&ev);
+	free(text);
+	free(longer);
+}
+
+static void evidence_rejects_every_truncation(void **state)
+{
+	struct evidence ev, back;
+	struct ima_error err;
+	char *text;
+	size_t len, cut;
+
+	(void)state;
+	fill(&ev);
+	text = evidence_encode(&ev, &err);
+	len = strlen(text);
+	/* The document ends with "}\n": every shorter prefix is invalid. */
+	for (cut = 0; cut + 1 < len; cut++)
+		assert_false(evidence_decode(text, cut, &back, &err));
+	evidence_free(&ev);
+	free(text);
+}
+
+static void evidence_rejects_deep_nesting(void **state)
+{
+	struct evidence back;
+	struct ima_error err;
+	char text[256];
+
+	(void)state;
+	memset(text, '[', 200);
+	text[200] = 0;
+	assert_false(evidence_decode(text, strlen(text), &back, &err));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(b64url_round_trips_every_length),
+		cmocka_unit_test(b64url_uses_url_alphabet),
+		cmocka_unit_test(b64url_rejects_noncanonical),
+		cmocka_unit_test(evidence_round_trip),
+		cmocka_unit_test(evidence_rejects_wrong_media_type),
+		cmocka_unit_test(evidence_rejects_other_indicator),
+		cmocka_unit_test(evidence_rejects_missing_member),
+		cmocka_unit_test(evidence_rejects_collection_type),
+		cmocka_unit_test(evidence_rejects_padded_value),
+		cmocka_unit_test(evidence_rejects_trailing_data),
+		cmocka_unit_test(evidence_rejects_every_truncation),
+		cmocka_unit_test(evidence_rejects_deep_nesting),
+	};
+
+	return cmocka_run_group_tests_name("evidence", tests, NULL, NULL);
+}
