@@ -71,23 +71,6 @@ static bool add_hex(json_object *obj, const char *key, const uint8_t *data,
 	return ok;
 }
 
-static bool add_record(json_object *top, const char *key, const char *type,
-		       const uint8_t *data, size_t len)
-{
-	json_object *rec = json_object_new_array_ext(3);
-	char *value = b64url_encode(data, len);
-	bool ok = rec && value &&
-		  json_object_array_add(rec, json_object_new_string(type)) == 0 &&
-		  json_object_array_add(rec, json_object_new_string(value)) == 0 &&
-		  json_object_array_add(rec, json_object_new_int(CMW_IND_EVIDENCE)) == 0 &&
-		  json_object_object_add(top, key, rec) == 0;
-
-	if (!ok && rec && !json_object_object_get_ex(top, key, NULL))
-		json_object_put(rec);
-	free(value);
-	return ok;
-}
-
 static json_object *encode_batch(const struct evidence_batch *b)
 {
 	json_object *obj = json_object_new_object();
@@ -123,45 +106,59 @@ static json_object *encode_batch(const struct evidence_batch *b)
 	return obj;
 }
 
+/*
+ * The collection is written by hand: its keys and media types are fixed
+ * and base64url needs no escaping, while json-c's serializer spends most
+ * of a large batch's encoding time scanning the log's string for escapes.
+ */
+static bool write_record(FILE *out, const char *key, const char *type,
+			 const uint8_t *data, size_t len)
+{
+	char *value = b64url_encode(data, len);
+	bool ok = value && fprintf(out, ",\n  \"%s\": [\"%s\", \"%s\", %d]",
+				   key, type, value, CMW_IND_EVIDENCE) > 0;
+
+	free(value);
+	return ok;
+}
+
 char *evidence_encode(const struct evidence *ev, struct ima_error *err)
 {
-	json_object *top = json_object_new_object();
 	json_object *batch = encode_batch(&ev->batch);
-	const char *batch_text, *text;
-	char *out = NULL;
-	bool ok = top && batch;
+	const char *batch_text = NULL;
+	char *text = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&text, &size);
+	bool ok = out && batch;
 
-	ok = ok && add_string(top, "__cmwc_t", EVIDENCE_COLLECTION_TYPE);
-	ok = ok && add_record(top, "attest", EVIDENCE_TYPE_ATTEST, ev->attest,
-			      ev->attest_len);
-	ok = ok && add_record(top, "signature", EVIDENCE_TYPE_SIGNATURE,
-			      ev->signature, ev->signature_len);
-	ok = ok && add_record(top, "pcrs", EVIDENCE_TYPE_PCRS, ev->pcrs,
-			      ev->pcrs_len);
-	ok = ok && add_record(top, "log", EVIDENCE_TYPE_LOG, ev->log,
-			      ev->log_len);
-	if (ok) {
+	if (ok)
 		batch_text = json_object_to_json_string_ext(batch,
 							    JSON_C_TO_STRING_PLAIN |
 							    JSON_C_TO_STRING_NOSLASHESCAPE);
-		ok = batch_text &&
-		     add_record(top, "batch", EVIDENCE_TYPE_BATCH,
-				(const uint8_t *)batch_text, strlen(batch_text));
-	}
-	if (ok) {
-		text = json_object_to_json_string_ext(top,
-						      JSON_C_TO_STRING_PRETTY |
-						      JSON_C_TO_STRING_SPACED |
-						      JSON_C_TO_STRING_NOSLASHESCAPE);
-		if (text && asprintf(&out, "%s\n", text) < 0)
-			out = NULL;
-	}
-	if (!out)
+	ok = ok && batch_text &&
+	     fprintf(out, "{\n  \"__cmwc_t\": \"%s\"",
+		     EVIDENCE_COLLECTION_TYPE) > 0 &&
+	     write_record(out, "attest", EVIDENCE_TYPE_ATTEST, ev->attest,
+			  ev->attest_len) &&
+	     write_record(out, "signature", EVIDENCE_TYPE_SIGNATURE,
+			  ev->signature, ev->signature_len) &&
+	     write_record(out, "pcrs", EVIDENCE_TYPE_PCRS, ev->pcrs,
+			  ev->pcrs_len) &&
+	     write_record(out, "log", EVIDENCE_TYPE_LOG, ev->log,
+			  ev->log_len) &&
+	     write_record(out, "batch", EVIDENCE_TYPE_BATCH,
+			  (const uint8_t *)batch_text, strlen(batch_text)) &&
+	     fprintf(out, "\n}\n") > 0;
+	if (out && fclose(out) != 0)
+		ok = false;
+	if (!ok) {
+		free(text);
+		text = NULL;
 		ima_error_set(err, NULL, IMA_OFFSET_NONE,
 			      "encoding the evidence document failed: out of memory");
+	}
 	json_object_put(batch);
-	json_object_put(top);
-	return out;
+	return text;
 }
 
 static json_object *parse_json(const char *text, size_t len,

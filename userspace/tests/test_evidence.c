@@ -153,7 +153,7 @@ static void evidence_rejects_other_indicator(void **state)
 	struct ima_error err;
 
 	(void)state;
-	assert_false(decode_edited("4\n", "8\n", &err));
+	assert_false(decode_edited(", 4]", ", 8]", &err));
 	assert_non_null(strstr(err.msg, "evidence"));
 }
 
