@@ -56,7 +56,7 @@ finish() {
 }
 
 echo "KTAP version 1"
-echo "1..38"
+echo "1..41"
 
 for tool in swtpm swtpm_setup tpm2_pcrextend tpm2_checkquote tpm2_createak \
 	    tpm2_evictcontrol tpm2_quote tpm2_flushcontext python3; do
@@ -245,6 +245,22 @@ check "truncated log fails log" verify_fails log "$tmp/c.json" --ak "$tmp/ecc.pe
 check "older batch fails chain" verify_fails chain "$tmp/b1.json" --ak "$tmp/ecc.pem" \
 	--previous "$tmp/b2.json"
 check "batch without previous fails chain" verify_fails chain "$tmp/b2.json" --ak "$tmp/ecc.pem"
+# A TPM reset: restart swtpm, which runs TPM2_Startup(CLEAR) again, so the
+# reset count rises and PCRs start from zero. The host's boot id stays, so
+# a batch after the reset cannot continue, and one before it is older.
+kill "$swtpm_pid"
+wait "$swtpm_pid" 2>/dev/null
+swtpm_pid=
+if start_swtpm; then
+	extend_log 0 5
+	"$imatap" quote --nonce 0d --log "$log" --output "$tmp/b3.json" 2>/dev/null
+fi
+check "quote after tpm reset" verify_ok "$tmp/b3.json" --ak "$tmp/ecc.pem" --nonce 0d
+check "reset with same boot id fails chain" verify_fails chain "$tmp/b3.json" \
+	--ak "$tmp/ecc.pem" --previous "$tmp/b2.json"
+check "reset count going back fails clock" verify_fails clock "$tmp/b2.json" \
+	--ak "$tmp/ecc.pem" --previous "$tmp/b3.json"
+
 head -c 700 "$tmp/b1.json" >"$tmp/c.json"
 "$imatap" verify "$tmp/c.json" --ak "$tmp/ecc.pem" >/dev/null 2>&1
 check "truncated evidence is malformed" test $? = 3
