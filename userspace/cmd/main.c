@@ -34,7 +34,7 @@ static void usage(FILE *out)
 	fprintf(out, "Usage: %s COMMAND [OPTIONS] [ARGS]\n\nCommands:\n",
 		imatap_prog);
 	for (i = 0; i < SUBCOMMAND_COUNT; i++)
-		fprintf(out, "  %-8s %s\n", subcommands[i].name,
+		fprintf(out, "  %-10s %s\n", subcommands[i].name,
 			subcommands[i].summary);
 	fprintf(out,
 		"\n'%s COMMAND --help' describes each command.\n"
