@@ -76,8 +76,16 @@ int binlog_write_entry(FILE *out, const struct binlog_entry *entry,
 		       char *err, size_t err_size)
 {
 	size_t name_len = strlen(entry->template_name);
+	bool ima = is_ima_template(entry->template_name, name_len);
+	const uint8_t *digest = NULL, *name = NULL;
+	uint32_t digest_len = 0, field_len = 0;
 	uint8_t word[4];
 	bool ok = true;
+
+	if (ima && split_ima_template_data(entry->data, entry->data_len,
+					   &digest, &digest_len, &name,
+					   &field_len, err, err_size))
+		return BINLOG_BAD_DATA;
 
 	put_le32(word, entry->pcr);
 	ok &= fwrite(word, 4, 1, out) == 1;
@@ -86,14 +94,7 @@ int binlog_write_entry(FILE *out, const struct binlog_entry *entry,
 	ok &= fwrite(word, 4, 1, out) == 1;
 	ok &= fwrite(entry->template_name, 1, name_len, out) == name_len;
 
-	if (is_ima_template(entry->template_name, name_len)) {
-		const uint8_t *digest, *name;
-		uint32_t digest_len, field_len;
-
-		if (split_ima_template_data(entry->data, entry->data_len,
-					    &digest, &digest_len, &name,
-					    &field_len, err, err_size))
-			return -1;
+	if (ima) {
 		ok &= fwrite(digest, 1, digest_len, out) == digest_len;
 		put_le32(word, field_len);
 		ok &= fwrite(word, 4, 1, out) == 1;
@@ -107,7 +108,7 @@ int binlog_write_entry(FILE *out, const struct binlog_entry *entry,
 
 	if (!ok) {
 		snprintf(err, err_size, "write failed");
-		return -1;
+		return BINLOG_WRITE_FAILED;
 	}
 	return 0;
 }

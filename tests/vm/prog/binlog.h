@@ -31,9 +31,12 @@ struct binlog_entry {
 };
 
 /*
- * Write one record for the entry to out. Return 0, or -1 with a reason in
- * err when the template data does not split into fields or out fails.
+ * Write one record for the entry to out. Return 0, BINLOG_BAD_DATA with a
+ * reason in err when "ima" template data does not split into its two
+ * fields (nothing is written then), or BINLOG_WRITE_FAILED.
  */
+#define BINLOG_BAD_DATA (-1)
+#define BINLOG_WRITE_FAILED (-2)
 int binlog_write_entry(FILE *out, const struct binlog_entry *entry,
 		       char *err, size_t err_size);
 

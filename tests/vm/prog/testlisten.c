@@ -187,7 +187,9 @@ static void cut_output_at_until(struct listener *l)
 	l->next = l->until;
 }
 
-static int write_assembled_entry(struct listener *l, enum source source)
+/* Write the assembled entry. Return CHUNK_OK or CHUNK_BAD. */
+static enum chunk_result write_assembled_entry(struct listener *l,
+					       enum source source)
 {
 	struct binlog_entry entry = {
 		.pcr = l->entry.pcr,
@@ -196,21 +198,27 @@ static int write_assembled_entry(struct listener *l, enum source source)
 		.data = l->entry.data,
 		.data_len = l->entry.data_len,
 	};
+	struct entry_msg where = { .index = l->entry.index };
 	char err[256];
+	int rc;
 
 	record_offset(l);
-	if (binlog_write_entry(l->out, &entry, err, sizeof(err))) {
-		report("entry %" PRIu64 ": cannot write to %s: %s",
-		       l->entry.index, l->out_path, err);
-		return -1;
+	rc = binlog_write_entry(l->out, &entry, err, sizeof(err));
+	if (rc == BINLOG_WRITE_FAILED)
+		fail("entry %" PRIu64 ": cannot write to %s: %s",
+		     l->entry.index, l->out_path, strerror(errno));
+	discard_assembly(&l->entry);
+	if (rc == BINLOG_BAD_DATA) {
+		report_malformed(l, &where, err);
+		return CHUNK_BAD;
 	}
+
 	if (source == FROM_DUMP)
 		l->stats.from_dump++;
 	else
 		l->stats.from_group++;
 	l->next++;
-	discard_assembly(&l->entry);
-	return 0;
+	return CHUNK_OK;
 }
 
 static enum chunk_result start_assembly(struct listener *l,
@@ -308,8 +316,8 @@ static enum chunk_result accept_chunk(struct listener *l,
 
 	memcpy(a->data + a->filled, msg->chunk, msg->chunk_len);
 	a->filled += msg->chunk_len;
-	if (a->filled == a->data_len && write_assembled_entry(l, source))
-		fail("giving up after the write error");
+	if (a->filled == a->data_len)
+		return write_assembled_entry(l, source);
 	return CHUNK_OK;
 }
 
