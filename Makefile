@@ -31,6 +31,10 @@ check-unit: userspace
 check-vm: all
 	tests/vm/run
 
+# Benchmarks, not tests: results go to Documentation/performance.rst.
+bench: all
+	$(MAKE) -C userspace bench
+
 style:
 	scripts/style
 
