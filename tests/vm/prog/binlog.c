@@ -67,7 +67,7 @@ static int split_ima_template_data(const uint8_t *data, uint32_t len,
 		return -1;
 	}
 	*name = data + pos;
-	/* The log writes strlen() of the name: the stored NUL and padding go. */
+	/* The log writes strlen() of the name, without the stored NUL and padding. */
 	*name_len = strnlen((const char *)*name, *name_len);
 	return 0;
 }
