@@ -67,10 +67,15 @@ static void sweep_work_fn(struct work_struct *work)
 	queue_delayed_work(stream_wq, &sweep_work, SWEEP_INTERVAL);
 }
 
+/*
+ * Queue the worker when an entry was appended (anything but 0 means it was
+ * not) and somebody listens. Without listeners the worker would only move
+ * its cursor, which the sweep does once a second at less cost to IMA.
+ */
 static int entry_returned(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	/* Anything but 0 means the entry was not appended. */
-	if ((int)regs_return_value(regs) == 0)
+	if ((int)regs_return_value(regs) == 0 &&
+	    imatap_netlink_has_listeners())
 		imatap_stream_kick();
 	return 0;
 }
