@@ -141,7 +141,7 @@ static size_t utf8_sequence(const uint8_t *p, size_t left)
 	return n;
 }
 
-static bool is_utf8(const uint8_t *p, size_t len)
+bool ima_is_utf8(const uint8_t *p, size_t len)
 {
 	size_t i = 0, n;
 
@@ -193,7 +193,7 @@ static void json_hex(FILE *out, const uint8_t *p, size_t len)
 static void json_bytes_member(FILE *out, const char *key, const uint8_t *p,
 			      size_t len)
 {
-	if (is_utf8(p, len)) {
+	if (ima_is_utf8(p, len)) {
 		fprintf(out, ",\"%s\":", key);
 		json_string(out, p, len);
 	} else {

@@ -18,6 +18,12 @@ int ima_view_ascii(FILE *out, const struct ima_record *rec);
 /* Write rec as one JSON object and a newline (Documentation/imatap-json.rst). */
 int ima_view_json(FILE *out, const struct ima_record *rec);
 
+/*
+ * Whether len bytes are valid UTF-8 without NUL (RFC 3629: no overlong
+ * forms, surrogates or code points above U+10FFFF).
+ */
+bool ima_is_utf8(const uint8_t *p, size_t len);
+
 /* Write len bytes as lowercase hex. */
 void ima_write_hex(FILE *out, const uint8_t *data, size_t len);
 
