@@ -22,6 +22,9 @@ static const struct subcommand subcommands[] = {
 	{ "provision", cmd_provision, "create or reuse the TPM attestation key and export it" },
 	{ "quote", cmd_quote, "quote the PCRs and write the next batch of entries as evidence" },
 	{ "verify", cmd_verify, "check evidence from quote; needs no TPM" },
+	{ "appraise", cmd_appraise, "judge each entry against reference values and write an EAR" },
+	{ "reference", cmd_reference, "generate a runtime policy from a golden tree" },
+	{ "ear", cmd_ear, "verify an EAR attestation result signed as a JWS" },
 	{ "help", cmd_help, "show this help, or a command's with 'help COMMAND'" },
 };
 
