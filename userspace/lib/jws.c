@@ -218,9 +218,17 @@ bool jws_verify_es256(EVP_PKEY *key, const char *token, size_t token_len,
 		openssl_error(err, "setting up ES256 verification failed");
 		goto out;
 	}
-	if (EVP_DigestVerify(ctx, der, (size_t)der_len, (const uint8_t *)token,
-			     (size_t)(dot2 - token)) != 1) {
-		openssl_error(err, "the JWS signature does not verify with the key");
+	switch (EVP_DigestVerify(ctx, der, (size_t)der_len,
+				 (const uint8_t *)token, (size_t)(dot2 - token))) {
+	case 1:
+		break;
+	case 0:
+		ERR_clear_error();
+		ima_error_set(err, NULL, IMA_OFFSET_NONE,
+			      "the JWS signature does not verify with the key: the token was changed or another key signed it");
+		goto out;
+	default:
+		openssl_error(err, "verifying the JWS signature failed");
 		goto out;
 	}
 	*payload = malloc(body_len + 1);
