@@ -82,7 +82,11 @@ bool ima_template_digest(struct ima_hasher *h, const struct ima_record *rec,
 	const struct ima_field *d = &rec->fields[0];
 	const struct ima_field *n = &rec->fields[1];
 
-	/* A NULL type reuses the fetched digest without a new context. */
+	/*
+	 * A NULL type reuses the fetched digest. NOTE: OpenSSL 3.0 still
+	 * frees and allocates the provider's digest context on every init,
+	 * one allocation per digest, measured with CRYPTO_set_mem_functions().
+	 */
 	if (!EVP_DigestInit_ex2(h->ctx, NULL, NULL))
 		return false;
 	if (!rec->legacy) {
@@ -95,6 +99,37 @@ bool ima_template_digest(struct ima_hasher *h, const struct ima_record *rec,
 	return EVP_DigestUpdate(h->ctx, d->data, d->len) &&
 	       EVP_DigestUpdate(h->ctx, n->data, n->len) &&
 	       EVP_DigestUpdate(h->ctx, zeros, sizeof(zeros) - n->len) &&
+	       EVP_DigestFinal_ex(h->ctx, out, NULL);
+}
+
+bool ima_template_hashed_bytes(const struct ima_record *rec, uint8_t *out,
+			       size_t cap, size_t *len)
+{
+	const struct ima_field *d = &rec->fields[0];
+	const struct ima_field *n = &rec->fields[1];
+
+	if (!rec->legacy) {
+		if (rec->data_len > cap)
+			return false;
+		memcpy(out, rec->data, rec->data_len);
+		*len = rec->data_len;
+		return true;
+	}
+	if (rec->num_fields != 2 || n->len > IMA_EVENT_NAME_LEN_MAX + 1 ||
+	    d->len + IMA_EVENT_NAME_LEN_MAX + 1 > cap)
+		return false;
+	memcpy(out, d->data, d->len);
+	memcpy(out + d->len, n->data, n->len);
+	memset(out + d->len + n->len, 0, IMA_EVENT_NAME_LEN_MAX + 1 - n->len);
+	*len = d->len + IMA_EVENT_NAME_LEN_MAX + 1;
+	return true;
+}
+
+bool ima_digest_bytes(struct ima_hasher *h, const uint8_t *data, size_t len,
+		      uint8_t *out)
+{
+	return EVP_DigestInit_ex2(h->ctx, NULL, NULL) &&
+	       EVP_DigestUpdate(h->ctx, data, len) &&
 	       EVP_DigestFinal_ex(h->ctx, out, NULL);
 }
 

@@ -54,6 +54,18 @@ void ima_hasher_free(struct ima_hasher *h);
 bool ima_template_digest(struct ima_hasher *h, const struct ima_record *rec,
 			 uint8_t *out);
 
+/*
+ * Copy the bytes whose hash is rec's template digest into out, which has
+ * room for cap bytes, and set *len. Returns false if they do not fit or
+ * the "ima" record is invalid.
+ */
+bool ima_template_hashed_bytes(const struct ima_record *rec, uint8_t *out,
+			       size_t cap, size_t *len);
+
+/* Hash len bytes at data with the hasher's algorithm. */
+bool ima_digest_bytes(struct ima_hasher *h, const uint8_t *data, size_t len,
+		      uint8_t *out);
+
 /* pcr = H(pcr || digest), both of the bank's size. */
 bool ima_extend(struct ima_hasher *h, uint8_t *pcr, const uint8_t *digest);
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
 #include <string.h>
 
 #include "replay.h"
@@ -18,9 +19,6 @@ bool ima_replay_init(struct ima_replay *r, unsigned int bank_mask,
 
 	memset(r, 0, sizeof(*r));
 	r->reference = reference;
-	if (!ima_hasher_init(&r->sha1, &ima_banks[0], err))
-		return false;
-
 	for (i = 0; i < IMA_BANK_COUNT && ok; i++) {
 		struct ima_replay_bank *b = &r->banks[r->num_banks];
 
@@ -34,6 +32,7 @@ bool ima_replay_init(struct ima_replay *r, unsigned int bank_mask,
 		if (ok)
 			r->num_banks++;
 	}
+	ok = ok && ima_replay_hashers_init(r, &r->hashers, err);
 	if (!ok)
 		ima_replay_free(r);
 	return ok;
@@ -43,13 +42,85 @@ void ima_replay_free(struct ima_replay *r)
 {
 	unsigned int i;
 
+	ima_replay_hashers_free(&r->hashers);
 	for (i = 0; i < r->num_banks; i++)
 		ima_hasher_free(&r->banks[i].hasher);
 	r->num_banks = 0;
-	ima_hasher_free(&r->sha1);
 }
 
-static void note_failure(struct ima_replay *r, const struct ima_record *rec,
+bool ima_replay_hashers_init(const struct ima_replay *r,
+			     struct ima_replay_hashers *hs,
+			     struct ima_error *err)
+{
+	unsigned int i;
+
+	memset(hs, 0, sizeof(*hs));
+	if (!ima_hasher_init(&hs->sha1, &ima_banks[0], err))
+		return false;
+	for (i = 0; i < r->num_banks; i++) {
+		const struct ima_bank_info *info = r->banks[i].info;
+
+		if (info->tpm_alg == TPM_ALG_SHA1)
+			continue;
+		if (!ima_hasher_init(&hs->bank[i], info, err)) {
+			ima_replay_hashers_free(hs);
+			return false;
+		}
+	}
+	return true;
+}
+
+void ima_replay_hashers_free(struct ima_replay_hashers *hs)
+{
+	unsigned int i;
+
+	ima_hasher_free(&hs->sha1);
+	for (i = 0; i < IMA_BANK_COUNT; i++)
+		ima_hasher_free(&hs->bank[i]);
+}
+
+bool ima_replay_hash(struct ima_replay_hashers *hs, const uint8_t *bytes,
+		     size_t len, struct ima_replay_digests *out)
+{
+	unsigned int i;
+
+	if (!ima_digest_bytes(&hs->sha1, bytes, len, out->sha1))
+		return false;
+	for (i = 0; i < IMA_BANK_COUNT; i++)
+		if (hs->bank[i].md &&
+		    !ima_digest_bytes(&hs->bank[i], bytes, len, out->bank[i]))
+			return false;
+	return true;
+}
+
+/* ima_replay_hash() on the record's own bytes, without copying them. */
+static bool hash_record(struct ima_replay_hashers *hs,
+			const struct ima_record *rec,
+			struct ima_replay_digests *out)
+{
+	unsigned int i;
+
+	if (!ima_template_digest(&hs->sha1, rec, out->sha1))
+		return false;
+	for (i = 0; i < IMA_BANK_COUNT; i++)
+		if (hs->bank[i].md &&
+		    !ima_template_digest(&hs->bank[i], rec, out->bank[i]))
+			return false;
+	return true;
+}
+
+void ima_replay_entry_of(const struct ima_record *rec,
+			 struct ima_replay_entry *e)
+{
+	e->index = rec->index;
+	e->offset = rec->offset;
+	e->pcr = rec->pcr;
+	e->violation = rec->violation;
+	e->num_digests = rec->num_digests;
+	e->digests = rec->digests;
+}
+
+static void note_failure(struct ima_replay *r, const struct ima_replay_entry *rec,
 			 const struct ima_digest *logged,
 			 const uint8_t *computed)
 {
@@ -72,61 +143,54 @@ static void note_failure(struct ima_replay *r, const struct ima_record *rec,
  * per slot). The slot of a bank the kernel cannot hash contains the SHA-1
  * digest zero-padded.
  */
-static bool verify_slot(struct ima_replay *r, const struct ima_record *rec,
-			const struct ima_digest *slot, const uint8_t *sha1,
-			struct ima_error *err)
+static void verify_slot(struct ima_replay *r,
+			const struct ima_replay_entry *rec,
+			const struct ima_digest *slot,
+			const struct ima_replay_digests *d)
 {
 	const struct ima_bank_info *info = ima_bank_by_alg(slot->tpm_alg);
 	uint8_t computed[IMA_DIGEST_MAX] = { 0 };
-	struct ima_hasher *h = NULL;
+	int bank = -1;
 	unsigned int i;
 
 	for (i = 0; info && i < r->num_banks; i++)
 		if (r->banks[i].info == info)
-			h = &r->banks[i].hasher;
-	if (!info || !h || slot->len != info->size) {
+			bank = (int)i;
+	if (!info || bank < 0 || slot->len != info->size) {
 		r->unchecked_slots++;
-		return true;
+		return;
 	}
-	if (!ima_template_digest(h, rec, computed)) {
-		ima_error_openssl(err, "computing a template digest");
-		return false;
-	}
-	if (memcmp(computed, slot->value, slot->len) == 0)
-		return true;
+	if (memcmp(d->bank[bank], slot->value, slot->len) == 0)
+		return;
 
-	memset(computed, 0, sizeof(computed));
-	memcpy(computed, sha1, IMA_SHA1_SIZE);
+	memcpy(computed, d->sha1, IMA_SHA1_SIZE);
 	if (memcmp(computed, slot->value, slot->len) == 0) {
 		r->padded_slots++;
-		return true;
+		return;
 	}
 	note_failure(r, rec, slot, computed);
-	return true;
 }
 
-static bool verify_digests(struct ima_replay *r, const struct ima_record *rec,
-			   const uint8_t *sha1, struct ima_error *err)
+static void verify_digests(struct ima_replay *r,
+			   const struct ima_replay_entry *rec,
+			   const struct ima_replay_digests *d)
 {
 	unsigned int i;
-	bool ok = true;
 
-	for (i = 0; i < rec->num_digests && ok; i++) {
+	for (i = 0; i < rec->num_digests; i++) {
 		const struct ima_digest *slot = &rec->digests[i];
 
 		if (slot->tpm_alg != TPM_ALG_SHA1) {
-			ok = verify_slot(r, rec, slot, sha1, err);
+			verify_slot(r, rec, slot, d);
 			continue;
 		}
 		if (slot->len == IMA_SHA1_SIZE &&
-		    memcmp(slot->value, sha1, IMA_SHA1_SIZE) == 0)
+		    memcmp(slot->value, d->sha1, IMA_SHA1_SIZE) == 0)
 			continue;
-		note_failure(r, rec, slot, sha1);
-		return true;
+		note_failure(r, rec, slot, d->sha1);
+		return;
 	}
-	if (ok)
-		r->verified++;
-	return ok;
+	r->verified++;
 }
 
 /* The first extension of PCR pcr enters it into every comparison. */
@@ -160,7 +224,8 @@ static void start_pcr(struct ima_replay *r, uint32_t pcr)
 
 static bool extend_chain(struct ima_replay *r, struct ima_replay_bank *b,
 			 struct ima_replay_chain *c,
-			 const struct ima_record *rec, const uint8_t *digest)
+			 const struct ima_replay_entry *rec,
+			 const uint8_t *digest)
 {
 	const uint8_t *ref = NULL;
 	unsigned int bank = ima_bank_index(b->info);
@@ -189,8 +254,9 @@ static bool extend_chain(struct ima_replay *r, struct ima_replay_bank *b,
 	return true;
 }
 
-static const struct ima_digest *logged_digest(const struct ima_record *rec,
-					      const struct ima_bank_info *info)
+static const struct ima_digest *
+logged_digest(const struct ima_replay_entry *rec,
+	      const struct ima_bank_info *info)
 {
 	unsigned int i;
 
@@ -207,9 +273,11 @@ static const struct ima_digest *logged_digest(const struct ima_record *rec,
  * verify_digests() checks the template data against the log. Banks the
  * record logs no digest for are extended with the recomputed one.
  */
-static bool extend_bank(struct ima_replay *r, struct ima_replay_bank *b,
-			const struct ima_record *rec, const uint8_t *sha1)
+static bool extend_bank(struct ima_replay *r, unsigned int i,
+			const struct ima_replay_entry *rec,
+			const struct ima_replay_digests *d)
 {
+	struct ima_replay_bank *b = &r->banks[i];
 	const struct ima_digest *logged = logged_digest(rec, b->info);
 	const struct ima_digest *logged_sha1 = logged_digest(rec,
 							     &ima_banks[0]);
@@ -225,10 +293,10 @@ static bool extend_bank(struct ima_replay *r, struct ima_replay_bank *b,
 		if (logged)
 			memcpy(native, logged->value, size);
 		else if (b->info->tpm_alg == TPM_ALG_SHA1)
-			memcpy(native, sha1, IMA_SHA1_SIZE);
-		else if (!ima_template_digest(&b->hasher, rec, native))
-			return false;
-		memcpy(padded, logged_sha1 ? logged_sha1->value : sha1,
+			memcpy(native, d->sha1, IMA_SHA1_SIZE);
+		else
+			memcpy(native, d->bank[i], size);
+		memcpy(padded, logged_sha1 ? logged_sha1->value : d->sha1,
 		       IMA_SHA1_SIZE);
 	}
 	if (!extend_chain(r, b, &b->chain[IMA_STYLE_NATIVE], rec, native))
@@ -240,38 +308,54 @@ static bool extend_bank(struct ima_replay *r, struct ima_replay_bank *b,
 			    padded);
 }
 
-bool ima_replay_record(struct ima_replay *r, const struct ima_record *rec,
-		       struct ima_error *err)
+bool ima_replay_apply(struct ima_replay *r, const struct ima_replay_entry *e,
+		      const struct ima_replay_digests *d,
+		      struct ima_error *err)
 {
-	uint8_t sha1[IMA_SHA1_SIZE] = { 0 };
 	unsigned int i;
 
-	if (rec->pcr >= IMA_PCR_COUNT) {
-		ima_error_set(err, rec, rec->offset, "PCR index %u is outside 0-%u",
-			      rec->pcr, IMA_PCR_COUNT - 1);
+	if (e->pcr >= IMA_PCR_COUNT) {
+		char where[64];
+
+		snprintf(where, sizeof(where), e->offset == IMA_OFFSET_NONE ?
+			 "record %llu" : "record %llu at byte %llu",
+			 (unsigned long long)e->index,
+			 (unsigned long long)e->offset);
+		ima_error_set(err, NULL, IMA_OFFSET_NONE,
+			      "%s: PCR index %u is outside 0-%u", where, e->pcr,
+			      IMA_PCR_COUNT - 1);
 		return false;
 	}
 	r->records++;
-	if (rec->violation) {
+	if (e->violation)
 		r->violations++;
-	} else {
-		if (!ima_template_digest(&r->sha1, rec, sha1)) {
-			ima_error_openssl(err, "computing a template digest");
-			return false;
-		}
-		if (!verify_digests(r, rec, sha1, err))
-			return false;
-	}
+	else
+		verify_digests(r, e, d);
 
-	if (!(r->extended & (1ULL << rec->pcr)))
-		start_pcr(r, rec->pcr);
+	if (!(r->extended & (1ULL << e->pcr)))
+		start_pcr(r, e->pcr);
 	for (i = 0; i < r->num_banks; i++) {
-		if (!extend_bank(r, &r->banks[i], rec, sha1)) {
+		if (!extend_bank(r, i, e, d)) {
 			ima_error_openssl(err, "extending a PCR");
 			return false;
 		}
 	}
 	return true;
+}
+
+bool ima_replay_record(struct ima_replay *r, const struct ima_record *rec,
+		       struct ima_error *err)
+{
+	struct ima_replay_digests d;
+	struct ima_replay_entry e;
+
+	ima_replay_entry_of(rec, &e);
+	if (!rec->violation && e.pcr < IMA_PCR_COUNT &&
+	    !hash_record(&r->hashers, rec, &d)) {
+		ima_error_openssl(err, "computing a template digest");
+		return false;
+	}
+	return ima_replay_apply(r, &e, &d, err);
 }
 
 enum ima_extend_style ima_replay_matched_style(const struct ima_replay *r,

@@ -46,8 +46,36 @@ struct ima_digest_failure {
 
 #define IMA_FAILURES_KEPT 16
 
-struct ima_replay {
+/*
+ * Template-digest hashers, one set per thread: SHA-1 and one for each
+ * replayed bank other than SHA-1 (bank[i] for banks[i]).
+ */
+struct ima_replay_hashers {
 	struct ima_hasher sha1;
+	struct ima_hasher bank[IMA_BANK_COUNT];
+};
+
+/*
+ * Template digests of one record: SHA-1 and, in bank[i], the digest in
+ * the algorithm of replayed bank i other than SHA-1. Unset for violations.
+ */
+struct ima_replay_digests {
+	uint8_t sha1[IMA_SHA1_SIZE];
+	uint8_t bank[IMA_BANK_COUNT][IMA_DIGEST_MAX];
+};
+
+/* The parts of a record that replaying it reads besides its digests. */
+struct ima_replay_entry {
+	uint64_t index;
+	uint64_t offset;
+	uint32_t pcr;
+	bool violation;
+	unsigned int num_digests;
+	const struct ima_digest *digests;	/* logged template digests */
+};
+
+struct ima_replay {
+	struct ima_replay_hashers hashers;
 	unsigned int num_banks;
 	struct ima_replay_bank banks[IMA_BANK_COUNT];
 	const struct ima_pcr_set *reference;
@@ -75,6 +103,25 @@ void ima_replay_free(struct ima_replay *r);
 /* Verify the record's template digests and extend every bank with it. */
 bool ima_replay_record(struct ima_replay *r, const struct ima_record *rec,
 		       struct ima_error *err);
+
+/*
+ * ima_replay_record() in two steps, so that the first can run on another
+ * thread. ima_replay_hash() computes the template digests of the bytes
+ * ima_template_hashed_bytes() returns, with hashers set up for r by
+ * ima_replay_hashers_init(). ima_replay_apply() then checks and extends,
+ * and must be called in log order.
+ */
+bool ima_replay_hashers_init(const struct ima_replay *r,
+			     struct ima_replay_hashers *hs,
+			     struct ima_error *err);
+void ima_replay_hashers_free(struct ima_replay_hashers *hs);
+bool ima_replay_hash(struct ima_replay_hashers *hs, const uint8_t *bytes,
+		     size_t len, struct ima_replay_digests *out);
+void ima_replay_entry_of(const struct ima_record *rec,
+			 struct ima_replay_entry *e);
+bool ima_replay_apply(struct ima_replay *r, const struct ima_replay_entry *e,
+		      const struct ima_replay_digests *d,
+		      struct ima_error *err);
 
 /*
  * The style whose chain matched in bank b, or IMA_STYLE_COUNT if none did.
