@@ -311,7 +311,6 @@ static int run_replay(const struct replay_options *o,
 {
 	struct ima_replay *r = calloc(1, sizeof(*r));
 	struct ima_binlog log;
-	struct ima_record rec;
 	struct ima_error err;
 	enum ima_read_status st = IMA_READ_IO_ERROR;
 	unsigned int mask = o->bank_mask;
@@ -338,12 +337,7 @@ static int run_replay(const struct replay_options *o,
 	}
 	log_open = true;
 
-	while ((st = ima_binlog_next(&log, &rec, &err)) == IMA_READ_RECORD) {
-		if (!ima_replay_record(r, &rec, &err)) {
-			st = IMA_READ_IO_ERROR;
-			break;
-		}
-	}
+	st = ima_replay_log(r, &log, &err);
 	if (st != IMA_READ_END && st != IMA_READ_INCOMPLETE) {
 		fprintf(stderr, "%s replay: %s: %s\n", imatap_prog, o->path,
 			err.msg);

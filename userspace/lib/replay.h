@@ -6,6 +6,7 @@
 #define IMATAP_REPLAY_H
 
 #include "bank.h"
+#include "binlog.h"
 #include "pcrs.h"
 
 /*
@@ -122,6 +123,18 @@ void ima_replay_entry_of(const struct ima_record *rec,
 bool ima_replay_apply(struct ima_replay *r, const struct ima_replay_entry *e,
 		      const struct ima_replay_digests *d,
 		      struct ima_error *err);
+
+/*
+ * Read every record of log and replay it as ima_replay_record() does,
+ * with the template digests computed on a second thread when the process
+ * may use two CPUs. Returns the status that ended the reading, with err
+ * set as ima_binlog_next() sets it, or IMA_READ_IO_ERROR with err set if
+ * replaying failed. On IMA_READ_END and IMA_READ_INCOMPLETE every complete
+ * record has been replayed.
+ */
+enum ima_read_status ima_replay_log(struct ima_replay *r,
+				    struct ima_binlog *log,
+				    struct ima_error *err);
 
 /*
  * The style whose chain matched in bank b, or IMA_STYLE_COUNT if none did.

@@ -411,6 +411,207 @@ static void failures_kept_are_bounded(void **state)
 	lb_free(&lb);
 }
 
+/*
+ * A log over several of ima_replay_log()'s blocks (1024 records each):
+ * ima-ng records in PCRs 10 and 11, violations, an "ima" record, a
+ * tampered logged digest and an ima-buf record of 600 KiB, larger than
+ * a block's byte buffer.
+ */
+static void build_long_log(struct logbuf *lb, struct expected *e,
+			   size_t *tampered)
+{
+	static uint8_t big[600 * 1024];
+	uint8_t legacy_digest[20] = { 0x11 };
+	uint8_t dng[64];
+	char name[96];
+	unsigned int i;
+
+	memset(big, 0x5a, sizeof(big));
+	lb_init(lb, false);
+	for (i = 0; i < 3000; i++) {
+		snprintf(name, sizeof(name), "/usr/lib/x86_64-linux-gnu/%0*u",
+			 (int)(i % 50) + 1, i);
+		if (i == 1500) {
+			lb_legacy(lb, 10, legacy_digest, "/sbin/init", false);
+			continue;
+		}
+		if (i == 2500) {
+			struct lb_field f[3] = {
+				{ dng, lb_digest_ng(dng, "sha256:",
+						    file_digest, 32) },
+				{ "big", 4 },
+				{ big, sizeof(big) },
+			};
+
+			lb_record(lb, 10, "ima-buf", f, 3, false);
+			continue;
+		}
+		if (i == 2100)
+			*tampered = lb->len;
+		add_record(lb, e, i % 7 ? 10 : 11, name, i % 500 == 499);
+	}
+	lb->data[*tampered + 4] ^= 1;	/* first byte of the logged digest */
+}
+
+/* Assert that two replays of the same log reached the same state. */
+static void assert_same_replay(const struct ima_replay *a,
+			       const struct ima_replay *b)
+{
+	unsigned int i, s;
+
+	assert_int_equal(a->records, b->records);
+	assert_int_equal(a->violations, b->violations);
+	assert_int_equal(a->verified, b->verified);
+	assert_int_equal(a->failed, b->failed);
+	assert_int_equal(a->extended, b->extended);
+	assert_int_equal(a->padded_slots, b->padded_slots);
+	assert_int_equal(a->unchecked_slots, b->unchecked_slots);
+	assert_memory_equal(a->failures, b->failures, sizeof(a->failures));
+	assert_int_equal(a->num_banks, b->num_banks);
+	for (i = 0; i < a->num_banks; i++) {
+		assert_int_equal(a->banks[i].missing_pcr, b->banks[i].missing_pcr);
+		for (s = 0; s < IMA_STYLE_COUNT; s++) {
+			const struct ima_replay_chain *x = &a->banks[i].chain[s];
+			const struct ima_replay_chain *y = &b->banks[i].chain[s];
+
+			assert_memory_equal(x->pcr, y->pcr, sizeof(x->pcr));
+			assert_int_equal(x->mismatched, y->mismatched);
+			assert_int_equal(x->matched, y->matched);
+			assert_int_equal(x->matched_after, y->matched_after);
+		}
+	}
+}
+
+/*
+ * Replay the first len bytes of lb record by record and with
+ * ima_replay_log(); both must end with status and state equal.
+ */
+static void compare_replays(const struct logbuf *lb, size_t len,
+			    const struct ima_pcr_set *ref,
+			    enum ima_read_status expected)
+{
+	struct ima_replay *one = new_replay(), *piped = new_replay();
+	struct ima_binlog log;
+	struct ima_record rec;
+	struct ima_error err, piped_err;
+	enum ima_read_status st;
+
+	assert_true(ima_replay_init(one, MASK_SHA1_SHA256, ref, &err));
+	ima_binlog_open_mem(&log, lb->data, len, lb->big_endian);
+	while ((st = ima_binlog_next(&log, &rec, &err)) == IMA_READ_RECORD)
+		assert_true(ima_replay_record(one, &rec, &err));
+	assert_int_equal(st, expected);
+
+	assert_true(ima_replay_init(piped, MASK_SHA1_SHA256, ref, &piped_err));
+	ima_binlog_open_mem(&log, lb->data, len, lb->big_endian);
+	st = ima_replay_log(piped, &log, &piped_err);
+	assert_int_equal(st, expected);
+	if (st != IMA_READ_END)
+		assert_string_equal(piped_err.msg, err.msg);
+
+	assert_same_replay(one, piped);
+	free_replay(one);
+	free_replay(piped);
+}
+
+static void log_replay_equals_records(void **state)
+{
+	struct logbuf lb;
+	struct expected e = { 0 };
+	struct ima_pcr_set ref = { 0 };
+	size_t tampered = 0;
+
+	(void)state;
+	build_long_log(&lb, &e, &tampered);
+	/* The expected chains leave out the "ima" and ima-buf records, so no
+	 * bank matches and every record is compared. */
+	set_reference(&ref, SHA1_BANK, 10, e.sha1[10], 20);
+	set_reference(&ref, SHA1_BANK, 11, e.sha1[11], 20);
+	set_reference(&ref, SHA256_BANK, 10, e.sha256[10], 32);
+	set_reference(&ref, SHA256_BANK, 11, e.sha256[11], 32);
+	compare_replays(&lb, lb.len, &ref, IMA_READ_END);
+	compare_replays(&lb, lb.len, NULL, IMA_READ_END);
+	lb_free(&lb);
+}
+
+static void log_replay_matches_mid_log(void **state)
+{
+	struct logbuf lb;
+	struct expected e = { 0 };
+	struct ima_pcr_set ref = { 0 };
+	struct ima_replay *r = new_replay();
+	struct ima_binlog log;
+	struct ima_error err;
+	unsigned int i;
+	char name[32];
+
+	(void)state;
+	lb_init(&lb, false);
+	for (i = 0; i < 2000; i++) {
+		snprintf(name, sizeof(name), "/bin/%u", i);
+		add_record(&lb, &e, 10, name, false);
+		if (i == 1234) {
+			set_reference(&ref, SHA1_BANK, 10, e.sha1[10], 20);
+			set_reference(&ref, SHA256_BANK, 10, e.padded[10], 32);
+		}
+	}
+	compare_replays(&lb, lb.len, &ref, IMA_READ_END);
+
+	assert_true(ima_replay_init(r, MASK_SHA1_SHA256, &ref, &err));
+	ima_binlog_open_mem(&log, lb.data, lb.len, false);
+	assert_int_equal(ima_replay_log(r, &log, &err), IMA_READ_END);
+	assert_int_equal(r->records, 2000);
+	assert_int_equal(r->verified, 2000);
+	assert_int_equal(ima_replay_matched_style(r, 0), IMA_STYLE_NATIVE);
+	assert_int_equal(r->banks[0].chain[IMA_STYLE_NATIVE].matched_after,
+			 1234);
+	assert_int_equal(ima_replay_matched_style(r, 1),
+			 IMA_STYLE_PADDED_SHA1);
+	assert_int_equal(r->banks[1].chain[IMA_STYLE_PADDED_SHA1].matched_after,
+			 1234);
+	free_replay(r);
+	lb_free(&lb);
+}
+
+static void log_replay_incomplete_tail(void **state)
+{
+	struct logbuf lb;
+	struct expected e = { 0 };
+	size_t tampered = 0;
+
+	(void)state;
+	build_long_log(&lb, &e, &tampered);
+	compare_replays(&lb, lb.len - 3, NULL, IMA_READ_INCOMPLETE);
+	/* Inside the 600 KiB record, and inside the first block. */
+	compare_replays(&lb, lb.len - 300 * 1024, NULL, IMA_READ_INCOMPLETE);
+	compare_replays(&lb, 1000, NULL, IMA_READ_INCOMPLETE);
+	lb_free(&lb);
+}
+
+static void log_replay_malformed_record(void **state)
+{
+	struct logbuf lb;
+	struct expected e = { 0 };
+	size_t tampered = 0;
+
+	(void)state;
+	build_long_log(&lb, &e, &tampered);
+	lb_put_u32(lb.data + tampered, 99, false);	/* PCR index 99 */
+	compare_replays(&lb, lb.len, NULL, IMA_READ_MALFORMED);
+	lb_free(&lb);
+}
+
+static void log_replay_empty_log(void **state)
+{
+	struct logbuf lb;
+
+	(void)state;
+	lb_init(&lb, false);
+	lb_bytes(&lb, "", 0);
+	compare_replays(&lb, 0, NULL, IMA_READ_END);
+	lb_free(&lb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -425,6 +626,11 @@ int main(void)
 		cmocka_unit_test(two_pcrs_match_together),
 		cmocka_unit_test(slot_digests_checked),
 		cmocka_unit_test(failures_kept_are_bounded),
+		cmocka_unit_test(log_replay_equals_records),
+		cmocka_unit_test(log_replay_matches_mid_log),
+		cmocka_unit_test(log_replay_incomplete_tail),
+		cmocka_unit_test(log_replay_malformed_record),
+		cmocka_unit_test(log_replay_empty_log),
 	};
 
 	return cmocka_run_group_tests_name("replay", tests, NULL, NULL);
