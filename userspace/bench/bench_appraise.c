@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Appraisal benchmark: write a runtime policy of N paths and a log of N
- * ima-ng entries of those paths (1 in 1000 with a digest the policy does
- * not list), then time `imatap appraise` on them, the policy load alone
+ * Appraisal benchmark. Write a runtime policy of N paths and a log of N
+ * ima-ng entries of those paths, 1 in 1000 with a digest the policy does
+ * not list. Then time `imatap appraise` on them, the policy load alone
  * (appraise of an empty log) and `imatap replay --no-reference --banks
  * sha256` of the same log. Each
  * figure is the median of BENCH_RUNS runs (default 3) of wall time and of

@@ -82,7 +82,7 @@ struct appraise_args {
 static bool add_path(const char **list, size_t *count, const char *path)
 {
 	if (*count == LIST_MAX) {
-		fprintf(stderr, "%s appraise: more than %d files of one kind\n",
+		fprintf(stderr, "%s appraise: too many files: at most %d each of --reference, --exclude and --key\n",
 			imatap_prog, LIST_MAX);
 		return false;
 	}
@@ -217,7 +217,7 @@ static bool load_references(const struct appraise_args *args,
 	return true;
 }
 
-/* Whether path holds evidence (JSON) rather than a binary log. */
+/* Whether path contains evidence (JSON) rather than a binary log. */
 static bool is_evidence(const char *path)
 {
 	FILE *f = strcmp(path, "-") == 0 ? NULL : fopen(path, "rb");

@@ -506,7 +506,12 @@ int cmd_reference(int argc, char **argv)
 		if (rc >= 0)
 			goto fail;
 	}
-	g.algo = algo ? algo : g.log_algo ? g.log_algo : "sha256";
+	if (algo)
+		g.algo = algo;
+	else if (g.log_algo)
+		g.algo = g.log_algo;
+	else
+		g.algo = "sha256";
 	g.md = EVP_get_digestbyname(g.algo);
 	if (!g.md || !ima_bank_by_name(g.algo, strlen(g.algo))) {
 		fprintf(stderr, "%s reference: unknown digest algorithm \"%s\": expected sha1, sha256, sha384 or sha512\n",

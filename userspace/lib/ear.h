@@ -36,7 +36,7 @@ struct ear_summary {
 };
 
 /*
- * Check that json holds an EAR of our profile: eat_profile, iat,
+ * Check that json is an EAR of our profile: eat_profile, iat,
  * ear.verifier-id and a submod EAR_SUBMOD whose ear.status matches the
  * worst tier of its trustworthiness vector.
  */

@@ -5,10 +5,10 @@
  * verification keys, loaded from Keylime runtime policies, sha256sum
  * allowlists and exclude files (Documentation/appraisal.rst).
  *
- * Each name space is one table: an arena holding the names and digest
- * lists and an open-addressing hash table of 16-byte slots pointing into
- * it, so that a policy of a million paths costs about the size of its
- * names and binary digests plus 32 MiB of slots.
+ * Each name space is one table: an arena with the names and digest lists,
+ * and an open-addressing hash table of 16-byte slots pointing into it. A
+ * policy of a million paths costs about the size of its names and binary
+ * digests plus 32 MiB of slots.
  */
 #ifndef IMATAP_REFS_H
 #define IMATAP_REFS_H
@@ -18,7 +18,7 @@
 
 #include "record.h"
 
-/* A slot of the hash table; key_off 0 marks an empty slot. */
+/* A slot of the hash table. key_off 0 marks an empty slot. */
 struct refs_slot {
 	uint64_t key_off;	/* arena offset of the name */
 	uint32_t hash;
@@ -92,8 +92,11 @@ bool refs_parse_excludes(struct refs *r, const char *path,
 			 const char *text, size_t len,
 			 struct ima_error *err);
 
-/* Add a digest to name in t, storing a space in the name as '_' if
- * ima_name is set. Returns false only when out of memory. */
+/*
+ * Add a digest to name in t, storing a space in the name as '_' if
+ * ima_name is set. Fails when out of memory or when the name is longer
+ * than 4 GiB or the digest than IMA_DIGEST_MAX.
+ */
 bool refs_table_add(struct refs_table *t, const char *name, size_t len,
 		    const uint8_t *digest, size_t digest_len, bool ima_name);
 /* The slot holding name, or NULL. */

@@ -3,7 +3,7 @@
  * The line formats: sha256sum output as an allowlist, and exclude files.
  *
  * An allowlist line is "<hex>  <path>" or "<hex> *<path>" (binary mode),
- * as sha256sum and its siblings print it. When the name holds a newline,
+ * as sha256sum and its siblings print it. When the name contains a newline,
  * a carriage return or a backslash, GNU coreutils starts the line with
  * '\' and writes those as \n, \r and \\. Other bytes, non-UTF-8 ones too,
  * are raw. Empty lines and lines starting with '#' are skipped.

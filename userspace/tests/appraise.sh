@@ -81,7 +81,7 @@ expect_jq() {
 
 echo "TAP version 13"
 
-# The JSON policy alone: the verdicts the policies README lists.
+# The JSON policy alone: the expected verdict of each entry.
 expect_exit 1 "json policy: contraindicated exits 1" \
 	"$bin" appraise --reference "$json" "$log"
 cp "$tmp/out" "$tmp/text"

@@ -92,7 +92,7 @@ static void expect_verdicts(const enum appraise_verdict *got,
 				 appraise_verdict_name(want[i]));
 }
 
-/* The verdicts the policies README lists for the JSON policy alone. */
+/* Expected verdicts of debian61-imasig against the JSON policy alone. */
 static const enum appraise_verdict json_only[ENTRIES] = {
 	VERDICT_MATCH, VERDICT_KEYRING, VERDICT_MATCH, VERDICT_MATCH,
 	VERDICT_MATCH, VERDICT_MATCH, VERDICT_UNKNOWN, VERDICT_MATCH,
@@ -308,7 +308,7 @@ static void ignored_keyring_is_excluded(void **state)
 	refs_free(&r);
 }
 
-/* Build an IMA digsig v2 over digest with key, as evmctl writes it. */
+/* Build an IMA digsig v2 over digest: the kernel's signature_v2_hdr. */
 static size_t sign_digest(EVP_PKEY *key, uint32_t keyid, const uint8_t *d,
 			  uint8_t *out)
 {
