@@ -1,7 +1,8 @@
 #!/bin/bash
 # Command-line tests of imatap appraise, reference generate and ear verify
 # on the captured debian61-imasig log and its reference values: verdicts,
-# reports, EAR tokens, messages and exit codes.
+# reports, EAR tokens, messages and exit codes. The evidence tests quote
+# the log on a software TPM (swtpm on loopback) started and stopped here.
 #
 # Environment: IMATAP_CASES (default ../../shared/cases/ima-logs from the
 # repository root), IMATAP (binary to test; default ./imatap).
@@ -22,7 +23,7 @@ n=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-for tool in jq openssl sha256sum; do
+for tool in jq openssl sha256sum python3; do
 	if ! command -v "$tool" >/dev/null; then
 		echo "appraise: $tool is missing; run scripts/install-deps" >&2
 		echo "appraise: 0 passed, 1 failed"
@@ -205,6 +206,103 @@ expect_jq "$tmp/gen512.json" '.keyrings[".builtin_trusted_keys"]' \
 	'["25afe670c0e5211989968deaf68c8ede93808d093ac146e5a102468dd942970d"]' "generate: keyring from the log"
 expect_exit 1 "generate output loads as a policy" "$bin" appraise --reference "$tmp/gen.json" "$log"
 expect_exit 2 "generate: unknown algorithm" "$bin" reference generate --algo md4 --no-log "$tmp/tree"
+
+# Evidence: quote the log on a software TPM, then appraise the evidence.
+# swtpm runs on loopback only and is stopped on exit.
+swtpm_pid=
+stop_swtpm() {
+	if [ -n "$swtpm_pid" ]; then
+		kill "$swtpm_pid" 2>/dev/null
+		wait "$swtpm_pid" 2>/dev/null
+	fi
+	rm -rf "$tmp"
+}
+trap stop_swtpm EXIT
+
+# Start swtpm on a free loopback port pair; a taken port makes it exit.
+start_swtpm() {
+	local try port
+	mkdir -p "$tmp/state"
+	swtpm_setup --tpm2 --tpmstate "$tmp/state" --pcr-banks sha1,sha256 \
+		--createek >"$tmp/setup.log" 2>&1 || return 1
+	for try in 1 2 3 4 5 6 7 8; do
+		port=$((20000 + RANDOM % 20000))
+		swtpm socket --tpm2 --tpmstate dir="$tmp/state" \
+			--server type=tcp,port=$port,bindaddr=127.0.0.1 \
+			--ctrl type=tcp,port=$((port + 1)),bindaddr=127.0.0.1 \
+			--flags startup-clear >"$tmp/swtpm.log" 2>&1 &
+		swtpm_pid=$!
+		sleep 0.3
+		if kill -0 "$swtpm_pid" 2>/dev/null &&
+		   TPM2TOOLS_TCTI="swtpm:host=127.0.0.1,port=$port" \
+			tpm2_getcap properties-fixed >/dev/null 2>&1; then
+			export TPM2TOOLS_TCTI="swtpm:host=127.0.0.1,port=$port"
+			return 0
+		fi
+		kill "$swtpm_pid" 2>/dev/null
+		wait "$swtpm_pid" 2>/dev/null
+		swtpm_pid=
+	done
+	return 1
+}
+
+# Extend PCR 10 of both banks with every entry of the log, as the kernel
+# did: the SHA-1 template digest, the SHA-256 of the template data, and
+# 0xff bytes for a violation.
+extend_log() {
+	python3 - "$log" <<'PY' | while read -r arg; do tpm2_pcrextend "$arg" || exit 1; done
+import hashlib, struct, sys
+data = open(sys.argv[1], "rb").read()
+pos = 0
+while pos < len(data):
+    pcr = struct.unpack_from("<I", data, pos)[0]
+    digest = data[pos + 4:pos + 24]
+    name_len = struct.unpack_from("<I", data, pos + 24)[0]
+    p = pos + 28 + name_len
+    data_len = struct.unpack_from("<I", data, p)[0]
+    template = data[p + 4:p + 4 + data_len]
+    pos = p + 4 + data_len
+    if digest == bytes(20):
+        sha1, sha256 = "ff" * 20, "ff" * 32
+    else:
+        sha1, sha256 = digest.hex(), hashlib.sha256(template).hexdigest()
+    print("%d:sha1=%s,sha256=%s" % (pcr, sha1, sha256))
+PY
+}
+
+if command -v swtpm >/dev/null && command -v tpm2_pcrextend >/dev/null &&
+   start_swtpm && extend_log &&
+   "$bin" provision --output "$tmp/ak" >"$tmp/provision.log" 2>&1 &&
+   "$bin" quote --nonce 0a0b0c0d0e0f1011 --log "$log" --output "$tmp/evidence.json" \
+	>"$tmp/quote.log" 2>&1; then
+	result 0 "evidence: quoted on swtpm"
+else
+	echo "# swtpm, tpm2-tools or imatap quote failed; run scripts/install-deps"
+	sed 's/^/# /' "$tmp/setup.log" "$tmp/quote.log" 2>/dev/null | head -5
+	result 1 "evidence: quoted on swtpm"
+fi
+expect_exit 1 "evidence: appraised" "$bin" appraise --reference "$json" \
+	--ak "$tmp/ak.pem" --nonce 0a0b0c0d0e0f1011 --format json "$tmp/evidence.json"
+cp "$tmp/out" "$tmp/evidence-summary.json"
+expect_jq "$tmp/evidence-summary.json" '.pcrs.sha256 | keys | length' '11' "evidence: quoted PCRs 0-10 in the summary"
+expect_jq "$tmp/evidence-summary.json" '[.failing[].index]' '[0,6,8,9,10,11]' \
+	"evidence: boot_aggregate checked against quoted PCRs"
+expect_jq "$tmp/evidence-summary.json" '.failing[0].reason' \
+	'"boot_aggregate differs from the sha256 hash of quoted PCRs 0-9"' "evidence: boot_aggregate reason"
+expect_jq "$tmp/evidence-summary.json" '.trustworthiness_vector.executables' '96' "evidence: executables 96"
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 2>/dev/null |
+	openssl pkey -pubout -out "$tmp/wrong-ak.pem" 2>/dev/null
+expect_exit 1 "evidence: wrong AK still reports" "$bin" appraise --reference "$json" \
+	--ak "$tmp/wrong-ak.pem" --format json "$tmp/evidence.json"
+cp "$tmp/out" "$tmp/wrong-ak.json"
+expect_jq "$tmp/wrong-ak.json" '.trustworthiness_vector' '{"configuration":99,"executables":99,"file-system":99}' "evidence: wrong AK gives 99"
+expect_jq "$tmp/wrong-ak.json" '.evidence_error | startswith("evidence check signature failed")' 'true' \
+	"evidence: failed check named"
+expect_jq "$tmp/wrong-ak.json" '.status' '"contraindicated"' "evidence: wrong AK contraindicated"
+expect_exit 1 "evidence: wrong nonce gives 99" "$bin" appraise --reference "$json" \
+	--ak "$tmp/ak.pem" --nonce 99 "$tmp/evidence.json"
+expect_text "$tmp/out" "EVIDENCE FAILED: evidence check nonce failed" "evidence: nonce check named"
+expect_text "$tmp/out" "claims: configuration 99 executables 99 file-system 99" "evidence: wrong nonce claims 99"
 
 echo "appraise: $passed passed, $failed failed"
 [ "$failed" = 0 ]
