@@ -31,9 +31,12 @@ check-unit: userspace
 check-vm: all
 	tests/vm/run
 
-# Benchmarks, not tests: results go to Documentation/performance.rst.
+# Benchmarks, not tests: results go to Documentation/performance.rst. The
+# module's benchmark runs in QEMU, once with swtpm and once without a TPM.
 bench: all
 	$(MAKE) -C userspace bench
+	tests/vm/run --script tests/vm/bench/module.sh
+	tests/vm/run --script tests/vm/bench/module.sh --no-tpm
 
 style:
 	scripts/style
