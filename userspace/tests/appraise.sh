@@ -144,6 +144,14 @@ expect_jq "$tmp/set-summary.json" '[.controls[] | [.id, .result, .status]]' \
 expect_jq "$tmp/set-summary.json" '.trustworthiness_vector.configuration' '96' "set: configuration 96"
 expect_jq "$tmp/set-summary.json" '[.failing[] | select(.index == 2) | .verdict]' '["denied"]' "set: busybox denied"
 
+# A relative runtime-policy is found next to the set file.
+mkdir -p "$tmp/setdir"
+cp "$json" "$tmp/setdir/policy.json"
+sed 's|"runtime-policy": "[^"]*"|"runtime-policy": "policy.json"|' "$tmp/set.json" >"$tmp/setdir/set.json"
+expect_exit 1 "set: relative runtime-policy" "$bin" appraise --set "$tmp/setdir/set.json" "$log"
+expect_text "$tmp/out" "verdicts: match 13, excluded 3, key on keyring 1, unknown file 2, digest not allowed 1, denied 1, violation 2" \
+	"set: relative policy loaded"
+
 # Malformed reference files: exit 3, the file, line and column named.
 printf '{"meta": {"version": 1},\n "digests": {"/a": ["abc"]}}\n' >"$tmp/bad.json"
 expect_exit 3 "malformed policy: exit 3" "$bin" appraise --reference "$tmp/bad.json" "$log"
