@@ -190,6 +190,12 @@ static int parse_args(int argc, char **argv, struct appraise_args *args)
 		appraise_usage(stderr);
 		return IMATAP_EXIT_USAGE;
 	}
+	/* EAT limits eat_nonce to 8-64 bytes. */
+	if (args->ear && args->nonce_len && args->nonce_len < 8) {
+		fprintf(stderr, "%s appraise: --nonce of %zu bytes is too short for the EAR's eat_nonce: give 16 to 128 hex digits\n",
+			imatap_prog, args->nonce_len);
+		return IMATAP_EXIT_USAGE;
+	}
 	return -1;
 }
 
@@ -277,9 +283,10 @@ static int open_input(const struct appraise_args *args, struct log_input *in,
 	struct ak_key ak = { 0 };
 
 	in->fd = -1;
-	if (args->live) {
-		if (!ima_read_file(IMA_BINARY_LOG, (size_t)1 << 32, &in->data,
-				   &in->len, err))
+	/* A pipe and securityfs can be read only once: keep them whole. */
+	if (args->live || strcmp(args->input, "-") == 0) {
+		if (!ima_read_file(args->live ? IMA_BINARY_LOG : "-",
+				   (size_t)1 << 32, &in->data, &in->len, err))
 			return IMATAP_EXIT_ERROR;
 		SHA256(in->data, in->len, in->digest);
 		ima_binlog_open_mem(log, in->data, in->len, false);
@@ -289,7 +296,7 @@ static int open_input(const struct appraise_args *args, struct log_input *in,
 		in->fd = imatap_open_log(args->input);
 		if (in->fd < 0)
 			return IMATAP_EXIT_ERROR;
-		if (in->fd != STDIN_FILENO && !hash_file(in->fd, in->digest, err))
+		if (!hash_file(in->fd, in->digest, err))
 			return IMATAP_EXIT_ERROR;
 		if (ima_binlog_open_fd(log, in->fd, false) < 0) {
 			ima_error_set(err, NULL, IMA_OFFSET_NONE, "out of memory");

@@ -153,6 +153,7 @@ static size_t utf8_encode(unsigned long cp, char *out)
 /* Read \uXXXX at p->pos (after the backslash and 'u'). */
 static bool read_u_escape(struct json_pull *p, struct ima_error *err)
 {
+	unsigned long cp;
 	char utf8[4];
 	int hi, lo;
 
@@ -174,12 +175,12 @@ static bool read_u_escape(struct json_pull *p, struct ima_error *err)
 			return false;
 		}
 		p->pos += 6;
-		return text_put(p, utf8, utf8_encode(0x10000 +
-			((unsigned long)(hi - 0xd800) << 10) +
-			(unsigned long)(lo - 0xdc00), utf8)) ||
-		       (fail_here(p, err, "out of memory"), false);
+		cp = 0x10000 + ((unsigned long)(hi - 0xd800) << 10) +
+		     (unsigned long)(lo - 0xdc00);
+	} else {
+		cp = (unsigned long)hi;
 	}
-	if (!text_put(p, utf8, utf8_encode((unsigned long)hi, utf8))) {
+	if (!text_put(p, utf8, utf8_encode(cp, utf8))) {
 		fail_here(p, err, "out of memory");
 		return false;
 	}

@@ -105,6 +105,11 @@ expect_jq "$tmp/summary.json" '.failing[0].path_hex' '"2f746d702f642f62696efffe"
 expect_jq "$tmp/summary.json" '.trustworthiness_vector.executables' '96' "json summary: executables 96"
 expect_jq "$tmp/summary.json" '.log_sha256' "\"$(sha256sum "$log" | cut -d' ' -f1)\"" "json summary: log digest"
 
+# Standard input: read whole, so the log digest is still right.
+"$bin" appraise --reference "$json" --format json - <"$log" >"$tmp/stdin.json" 2>"$tmp/err"
+expect_jq "$tmp/stdin.json" '.log_sha256' "\"$(sha256sum "$log" | cut -d' ' -f1)\"" "stdin: log digest"
+expect_jq "$tmp/stdin.json" '[.failing[].index]' '[6,8,9,10,11]' "stdin: same verdicts"
+
 # With the allowlist and the exclude file, entry 6 matches too.
 expect_exit 1 "all references: exit 1" \
 	"$bin" appraise --reference "$json" --reference "$allow" --exclude "$excl" --format json "$log"
@@ -189,6 +194,9 @@ forged=$(printf '%s' "$payload" | base64 -d | sed 's/contraindicated/affirming/g
 printf '%s.%s.%s\n' "$(cut -d. -f1 "$tmp/ear.jws")" "$forged" "$(cut -d. -f3 "$tmp/ear.jws")" >"$tmp/forged.jws"
 expect_exit 1 "ear verify: tampered token fails" "$bin" ear verify "$tmp/forged.jws" --key "$tmp/ear.pub"
 expect_text "$tmp/err" "does not verify" "ear verify: tampering named"
+expect_exit 2 "ear: nonce under 8 bytes" "$bin" appraise --reference "$json" \
+	--nonce 0102 --ear "$tmp/x.jws" --ear-key "$tmp/ear.key" "$log"
+expect_text "$tmp/err" "too short for the EAR's eat_nonce" "ear: short nonce named"
 expect_exit 2 "ear: --ear needs --ear-key" "$bin" appraise --reference "$json" --ear "$tmp/x.jws" "$log"
 
 # reference generate: a golden tree with awkward names.
