@@ -4,6 +4,7 @@
  * Keylime runtime policy.
  */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <getopt.h>
@@ -46,7 +47,10 @@ static void reference_usage(FILE *out)
 		"  --no-log            take nothing from a log\n"
 		"  --root DIR          strip DIR from the paths written (a tree mounted\n"
 		"                      elsewhere)\n"
-		"  --exclude REGEX     skip paths matching REGEX and write it to \"excludes\"\n"
+		"  --exclude REGEX     skip paths matching REGEX (folders whose path with a\n"
+		"                      trailing '/' matches are not entered) and write it\n"
+		"                      to \"excludes\"\n"
+		"  --one-file-system   stay on the file system of each DIR\n"
 		"  -j, --jobs N        hashing threads (default: online CPUs, at most %d)\n"
 		"  -h, --help          show this help\n"
 		"\n"
@@ -95,35 +99,51 @@ static bool excluded(const struct generate *g, const char *path)
 	return false;
 }
 
+/*
+ * Whether a whole folder is excluded: an expression matches its path
+ * with a trailing '/' ("/proc/.*" matches "/proc/"), so that the walk
+ * never enters it.
+ */
+static bool excluded_dir(const struct generate *g, const char *path)
+{
+	char buf[PATH_MAX + 2];
+
+	if (excluded(g, path))
+		return true;
+	snprintf(buf, sizeof(buf), "%s/", path);
+	return excluded(g, buf);
+}
+
 static int walk_entry(const char *path, const struct stat *st, int type,
 		      struct FTW *ftw)
 {
 	struct file_list *l = &walk_state->files;
 
-	(void)st;
 	(void)ftw;
 	if (type == FTW_DNR || type == FTW_NS) {
 		fprintf(stderr, "%s reference: cannot read %s: %s\n",
 			imatap_prog, path, strerror(errno));
 		walk_state->walk_failed = true;
-		return 0;
+		return FTW_CONTINUE;
 	}
+	if (type == FTW_D && excluded_dir(walk_state, path))
+		return FTW_SKIP_SUBTREE;
 	if (type != FTW_F || !S_ISREG(st->st_mode) || excluded(walk_state, path))
-		return 0;
+		return FTW_CONTINUE;
 	if (l->count == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 1024;
 		char **grown = realloc(l->paths, cap * sizeof(*grown));
 
 		if (!grown)
-			return -1;
+			return FTW_STOP;
 		l->paths = grown;
 		l->cap = cap;
 	}
 	l->paths[l->count] = strdup(path);
 	if (!l->paths[l->count])
-		return -1;
+		return FTW_STOP;
 	l->count++;
-	return 0;
+	return FTW_CONTINUE;
 }
 
 static bool hash_one(const struct generate *g, const char *path,
@@ -391,7 +411,8 @@ static void generate_free(struct generate *g)
 
 static int generate_run(struct generate *g, char **dirs, int num_dirs,
 			const char *output, const char *root,
-			unsigned int jobs, struct ima_error *err)
+			unsigned int jobs, int walk_flags,
+			struct ima_error *err)
 {
 	char *text = NULL;
 	size_t text_len = 0, left_out = 0;
@@ -400,7 +421,7 @@ static int generate_run(struct generate *g, char **dirs, int num_dirs,
 
 	walk_state = g;
 	for (i = 0; i < num_dirs; i++) {
-		if (nftw(dirs[i], walk_entry, 64, FTW_PHYS) != 0) {
+		if (nftw(dirs[i], walk_entry, 64, walk_flags) == -1) {
 			ima_error_set(err, NULL, IMA_OFFSET_NONE, "walking %s failed: %s",
 				      dirs[i], strerror(errno));
 			return IMATAP_EXIT_ERROR;
@@ -442,6 +463,7 @@ int cmd_reference(int argc, char **argv)
 		{ "root", required_argument, NULL, 'r' },
 		{ "exclude", required_argument, NULL, 'x' },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "one-file-system", no_argument, NULL, 'x' + 256 },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -449,6 +471,7 @@ int cmd_reference(int argc, char **argv)
 	const char *output = NULL, *algo = NULL, *log = IMA_BINARY_LOG;
 	const char *root = NULL;
 	bool log_required = false;
+	int walk_flags = FTW_PHYS | FTW_ACTIONRETVAL;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned int jobs = ncpu > 0 ? (unsigned int)ncpu : 1;
 	struct ima_error err = { "" };
@@ -459,6 +482,7 @@ int cmd_reference(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "o:j:h", options, NULL)) != -1) {
 		switch (opt) {
 		case 'o': output = optarg; break;
+		case 'x' + 256: walk_flags |= FTW_MOUNT; break;
 		case 'a': algo = optarg; break;
 		case 'l': log = optarg; log_required = true; break;
 		case 'L': log = NULL; break;
@@ -521,7 +545,7 @@ int cmd_reference(int argc, char **argv)
 	}
 	g.md_size = (size_t)EVP_MD_get_size(g.md);
 	rc = generate_run(&g, argv + optind + 1, argc - optind - 1, output, root,
-			  jobs, &err);
+			  jobs, walk_flags, &err);
 	if (rc == IMATAP_EXIT_OK || rc == IMATAP_EXIT_MISMATCH)
 		goto out;
 fail:

@@ -221,6 +221,12 @@ expect_jq "$tmp/gen512.json" '.digests.boot_aggregate' \
 expect_jq "$tmp/gen512.json" '.keyrings[".builtin_trusted_keys"]' \
 	'["25afe670c0e5211989968deaf68c8ede93808d093ac146e5a102468dd942970d"]' "generate: keyring from the log"
 expect_exit 1 "generate output loads as a policy" "$bin" appraise --reference "$tmp/gen.json" "$log"
+mkdir -p "$tmp/tree/var/log"
+echo "log" >"$tmp/tree/var/log/syslog"
+expect_exit 0 "generate: exclude" "$bin" reference generate --no-log --root "$tmp/tree" \
+	--exclude "$tmp/tree/var/.*" -o "$tmp/gen-excl.json" "$tmp/tree"
+expect_jq "$tmp/gen-excl.json" '.digests | has("/var/log/syslog")' 'false' "generate: excluded folder skipped"
+expect_jq "$tmp/gen-excl.json" '.excludes | length' '1' "generate: exclude written"
 expect_exit 2 "generate: unknown algorithm" "$bin" reference generate --algo md4 --no-log "$tmp/tree"
 
 # Evidence: quote the log on a software TPM, then appraise the evidence.
