@@ -69,7 +69,7 @@
  * arming or disarming a kprobe patches kernel text, and the emulator then
  * translates the patched code again.
  */
-#define CYCLE_WARMUP 5
+#define CYCLE_WARMUP 10
 
 enum cycle_state {
 	CYCLE_DISARMED,		/* every kprobe disarmed, no listener */
@@ -470,8 +470,8 @@ static void *spin_thread(void *arg)
 }
 
 /*
- * Measure the files in blocks of o->cycle, block b in state b mod
- * CYCLE_STATES, and record each file's state. Leave the kprobes armed.
+ * Measure the files in blocks of o->cycle, in the states 0 1 2 3 3 2 1 0 0
+ * 1 ..., and record each file's state. Leave the kprobes armed.
  */
 static void measure_cycle(const struct file_set *set, const struct options *o,
 			  struct listener *l, uint64_t *start_ns,
@@ -480,7 +480,14 @@ static void measure_cycle(const struct file_set *set, const struct options *o,
 	uint64_t first, i;
 
 	for (first = 0; first < set->count; first += o->cycle) {
-		enum cycle_state s = (first / o->cycle) % CYCLE_STATES;
+		/*
+		 * The order runs forward, then backward, so that each state
+		 * follows different states and carry-over from one block
+		 * into the next hits every state alike.
+		 */
+		uint64_t position = (first / o->cycle) % (2 * CYCLE_STATES);
+		enum cycle_state s = position < CYCLE_STATES ? position :
+				     2 * CYCLE_STATES - 1 - position;
 		uint64_t end = first + o->cycle < set->count ?
 			       first + o->cycle : set->count;
 
