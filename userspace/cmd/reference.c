@@ -35,9 +35,9 @@ static void reference_usage(FILE *out)
 		"\n"
 		"Hash every regular file under each DIR (symbolic links are not followed)\n"
 		"and write a Keylime runtime policy (version 1) mapping each path to its\n"
-		"digest. The boot_aggregate and the keys on keyrings are copied from the\n"
-		"log of the golden boot, which is trusted. A progress bar is drawn when\n"
-		"standard error is a terminal.\n"
+		"digest. The boot_aggregate and the ima-buf digests (keys on keyrings and\n"
+		"critical data) are copied from the log of the golden boot, which is\n"
+		"trusted. A progress bar is drawn when standard error is a terminal.\n"
 		"\n"
 		"  -o, --output FILE   write the policy to FILE (default: standard output)\n"
 		"  --algo NAME         digest algorithm (sha1, sha256, sha384, sha512); default:\n"
@@ -84,7 +84,7 @@ struct generate {
 	uint8_t boot_aggregate[IMA_DIGEST_MAX];
 	size_t boot_aggregate_len;
 	char *log_algo;
-	struct refs keyrings;	/* keyrings table only */
+	struct refs buffers;	/* its keyrings and ima_buf tables */
 };
 
 static struct generate *walk_state;	/* nftw() passes no context */
@@ -254,8 +254,17 @@ static int read_golden_log(struct generate *g, const char *path,
 		      ima_record_file_digest(&rec, IMA_FIELD_D_NGV2, &fd)))
 			continue;
 		if (ima_record_field(&rec, IMA_FIELD_BUF)) {
-			if (!refs_table_add(&g->keyrings.keyrings, (const char *)name,
-					    len, fd.value, fd.len, false))
+			/*
+			 * Kernel keyring names start with '.' or '_' (.ima,
+			 * _ima, .builtin_trusted_keys); other ima-buf names
+			 * are critical-data events such as kernel_version.
+			 */
+			bool keyring = len && (name[0] == '.' || name[0] == '_');
+			struct refs_table *t = keyring ? &g->buffers.keyrings
+						       : &g->buffers.ima_buf;
+
+			if (!refs_table_add(t, (const char *)name, len, fd.value,
+					    fd.len, false))
 				st = IMA_READ_IO_ERROR;
 			continue;
 		}
@@ -312,7 +321,8 @@ static int compare_index(const void *a, const void *b, void *arg)
 	return strcmp(paths[*(const size_t *)a], paths[*(const size_t *)b]);
 }
 
-static void write_keyrings(FILE *out, const struct refs_table *t)
+/* Write a table's names and digests as the members of a JSON object. */
+static void write_digest_map(FILE *out, const struct refs_table *t)
 {
 	bool first = true;
 	size_t i;
@@ -386,10 +396,12 @@ static bool write_policy(FILE *out, struct generate *g, const char *root,
 		json_path(out, g->exclude_src[i]);
 	}
 	fprintf(out, "%s],\n \"keyrings\": {", g->num_excludes ? "\n " : "");
-	write_keyrings(out, &g->keyrings.keyrings);
+	write_digest_map(out, &g->buffers.keyrings);
 	fprintf(out, "},\n \"ima\": {\n  \"ignored_keyrings\": [],\n"
 		"  \"log_hash_alg\": \"sha1\",\n  \"dm_policy\": null\n },\n"
-		" \"ima-buf\": {},\n \"verification-keys\": \"\"\n}\n");
+		" \"ima-buf\": {");
+	write_digest_map(out, &g->buffers.ima_buf);
+	fprintf(out, "},\n \"verification-keys\": \"\"\n}\n");
 	free(order);
 	return true;
 }
@@ -406,7 +418,7 @@ static void generate_free(struct generate *g)
 	for (i = 0; i < g->num_excludes; i++)
 		regfree(&g->excludes[i]);
 	free(g->log_algo);
-	refs_free(&g->keyrings);
+	refs_free(&g->buffers);
 }
 
 static int generate_run(struct generate *g, char **dirs, int num_dirs,
@@ -478,7 +490,7 @@ int cmd_reference(int argc, char **argv)
 	char *end;
 	int opt, rc;
 
-	refs_init(&g.keyrings);
+	refs_init(&g.buffers);
 	while ((opt = getopt_long(argc, argv, "o:j:h", options, NULL)) != -1) {
 		switch (opt) {
 		case 'o': output = optarg; break;
