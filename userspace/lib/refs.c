@@ -13,6 +13,8 @@
 
 /* Largest reference file read: far above a policy of 10 million paths. */
 #define REFS_FILE_MAX	((size_t)4 << 30)
+/* Longest exclude expression: far above any path pattern. */
+#define REFS_EXCLUDE_MAX	4096
 
 bool refs_digest_size_valid(size_t len)
 {
@@ -186,12 +188,65 @@ bool refs_load_excludes(struct refs *r, const char *path,
 	return load(r, path, REFS_EXCLUDES, err);
 }
 
+/*
+ * Find a quantifier that follows another ("a++", "a*{2}"). POSIX leaves
+ * its meaning undefined, and glibc compiles a run of them into automata
+ * of exponential size, so a short line could exhaust memory. Returns the
+ * offset of the second quantifier, or -1.
+ */
+static long repeated_quantifier(const char *s)
+{
+	bool after_quantifier = false;
+	size_t i;
+
+	for (i = 0; s[i]; i++) {
+		bool quantifier = false;
+
+		if (s[i] == '\\' && s[i + 1]) {
+			i++;
+		} else if (s[i] == '[') {
+			/* Skip a bracket expression; ']' first is a member. */
+			i += (s[i + 1] == '^') ? 2 : 1;
+			if (s[i] == ']')
+				i++;
+			while (s[i] && s[i] != ']')
+				i++;
+			if (!s[i])
+				return -1;
+		} else if (s[i] == '*' || s[i] == '+' || s[i] == '?' || s[i] == '{') {
+			if (after_quantifier)
+				return (long)i;
+			quantifier = true;
+			if (s[i] == '{')
+				while (s[i + 1] && s[i] != '}')
+					i++;
+		}
+		after_quantifier = quantifier;
+	}
+	return -1;
+}
+
 bool refs_add_exclude(struct refs *r, const char *source, const char *where,
 		      struct ima_error *err)
 {
 	struct refs_exclude ex = { 0 };
 	char *anchored = NULL, msg[256];
+	long at;
 	int rc;
+
+	if (strlen(source) > REFS_EXCLUDE_MAX) {
+		ima_error_set(err, NULL, IMA_OFFSET_NONE,
+			      "%s: regular expression of %zu bytes is longer than the limit of %d",
+			      where, strlen(source), REFS_EXCLUDE_MAX);
+		return false;
+	}
+	at = repeated_quantifier(source);
+	if (at >= 0) {
+		ima_error_set(err, NULL, IMA_OFFSET_NONE,
+			      "%s: invalid regular expression \"%.200s\": quantifier '%c' at offset %ld follows another; use one quantifier or a group",
+			      where, source, source[at], at);
+		return false;
+	}
 
 	/* Compile the expression alone first, so "a)|(b" is rejected. */
 	rc = regcomp(&ex.re, source, REG_EXTENDED | REG_NOSUB);

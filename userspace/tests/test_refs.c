@@ -291,6 +291,29 @@ static void excludes_reject_bad_expression(void **state)
 	refs_free(&r);
 }
 
+/* Runs of quantifiers compile to huge automata in glibc: rejected. */
+static void excludes_reject_repeated_quantifier(void **state)
+{
+	static const char *const bad[] = { "/a++", "/a*{2}", "/a?*", "/b{1,2}+" };
+	static const char *const good[] = { "/a[+*]+", "/(a+)+", "\\*+", "/x{1,2}" };
+	struct ima_error err = { "" };
+	struct refs r;
+	size_t i;
+
+	(void)state;
+	refs_init(&r);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (refs_add_exclude(&r, bad[i], "x.txt:1:1", &err))
+			fail_msg("\"%s\" was accepted", bad[i]);
+		assert_non_null(strstr(err.msg, "follows another"));
+	}
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		if (!refs_add_exclude(&r, good[i], "x.txt:1:1", &err))
+			fail_msg("\"%s\" was rejected: %s", good[i], err.msg);
+	assert_int_equal(r.num_excludes, 4);
+	refs_free(&r);
+}
+
 static void shared_policies_load(void **state)
 {
 	const char *cases = getenv("IMATAP_CASES");
@@ -429,6 +452,7 @@ int main(void)
 		cmocka_unit_test(allowlist_rejects_malformed),
 		cmocka_unit_test(excludes_anchor_at_start),
 		cmocka_unit_test(excludes_reject_bad_expression),
+		cmocka_unit_test(excludes_reject_repeated_quantifier),
 		cmocka_unit_test(shared_policies_load),
 		cmocka_unit_test(table_holds_many_names),
 		cmocka_unit_test(benchset_loads),
