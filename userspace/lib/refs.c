@@ -13,7 +13,7 @@
 
 /* Largest reference file read: far above a policy of 10 million paths. */
 #define REFS_FILE_MAX	((size_t)4 << 30)
-/* Longest exclude expression: far above any path pattern. */
+/* Maximum length of an exclude expression: far above any path pattern. */
 #define REFS_EXCLUDE_MAX	4096
 
 bool refs_digest_size_valid(size_t len)
