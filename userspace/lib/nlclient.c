@@ -23,6 +23,12 @@ enum imatap_nl_open_status imatap_nl_open(struct imatap_nl *nl,
 			      "allocating a netlink socket failed");
 		return IMATAP_NL_OPEN_ERROR;
 	}
+	/*
+	 * Without this, libnl asks for an ACK after every request, and the
+	 * ACK of the status request would end the next dump's first read
+	 * before any entry arrived. Errors still arrive as NLMSG_ERROR.
+	 */
+	nl_socket_disable_auto_ack(nl->sock);
 	rc = genl_connect(nl->sock);
 	if (rc < 0) {
 		ima_error_set(err, NULL, IMA_OFFSET_NONE,
