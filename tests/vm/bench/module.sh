@@ -54,7 +54,8 @@ bench_load() {
 }
 
 # bench_run NAME OPTIONS: run imatap-bench in $T_DIR/NAME, keep its output
-# in $T_DIR/NAME.out and check that every open was measured.
+# in $T_DIR/NAME.out and check that every open was measured and, with a
+# listener, that every event arrived once and in order.
 bench_run() {
 	name=$1
 	shift
@@ -66,6 +67,11 @@ bench_run() {
 	if grep -q '^events_matched ' "$T_DIR/$name.out"; then
 		t_check_eq "events of $name's files" "$files" "$(t_stat "$T_DIR/$name.out" events_matched)"
 		t_check_eq "ENOBUFS in $name" 0 "$(t_stat "$T_DIR/$name.out" enobufs)"
+		t_check_eq "repeated events in $name" 0 "$(t_stat "$T_DIR/$name.out" events_repeated)"
+	fi
+	# Printed for a single loop only, whose entries follow file order.
+	if grep -q '^index_gaps ' "$T_DIR/$name.out"; then
+		t_check_eq "index gaps in $name" 0 "$(t_stat "$T_DIR/$name.out" index_gaps)"
 	fi
 }
 
