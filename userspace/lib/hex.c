@@ -3,15 +3,20 @@
 
 #include "hex.h"
 
+/*
+ * Hex digit values plus one, so that 0 marks any other byte. A table
+ * because reference files hold millions of digests to decode.
+ */
+static const uint8_t digit_value[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
+	['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
 static int digit(char c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	return digit_value[(unsigned char)c] - 1;
 }
 
 bool hex_decode(const char *text, uint8_t *out, size_t max, size_t *len)
