@@ -40,6 +40,7 @@ struct refs_exclude {
 	regex_t re;		/* compiled as "^(" source ")" */
 	char *source;
 	char *where;		/* "FILE:LINE:COLUMN" */
+	size_t prefix_len;	/* a path must start with this much of source */
 };
 
 /* A key for ima-sig signatures, found by its IMA key id. */

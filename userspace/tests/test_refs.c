@@ -291,6 +291,45 @@ static void excludes_reject_bad_expression(void **state)
 	refs_free(&r);
 }
 
+/* The literal-prefix shortcut agrees with the expression itself. */
+static void excludes_prefix_shortcut(void **state)
+{
+	static const struct {
+		const char *expression;
+		const char *path;
+		bool excluded;
+	} cases[] = {
+		{ "/sys/.*", "/sys/kernel", true },
+		{ "/sys/.*", "/sy", false },
+		{ "/tmpx*/a", "/tmp/a", true },
+		{ "/tmpx?/a", "/tmp/a", true },
+		{ "/tmpx{0,1}/a", "/tmp/a", true },
+		{ "/tmpx+/a", "/tmpxx/a", true },
+		{ "/tmpx+/a", "/tmp/a", false },
+		{ "/a|/b", "/b/c", true },
+		{ "/var/log", "/var/log2", true },
+		{ "/var/log$", "/var/log2", false },
+		{ "\\/x", "/x", true },
+	};
+	struct ima_error err = { "" };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct refs r;
+		bool got;
+
+		refs_init(&r);
+		assert_true(refs_add_exclude(&r, cases[i].expression, "x:1:1", &err));
+		got = refs_excluded(&r, cases[i].path) != NULL;
+		if (got != cases[i].excluded)
+			fail_msg("\"%s\" on %s: excluded %d, expected %d",
+				 cases[i].expression, cases[i].path, got,
+				 cases[i].excluded);
+		refs_free(&r);
+	}
+}
+
 /* Runs of quantifiers compile to huge automata in glibc: rejected. */
 static void excludes_reject_repeated_quantifier(void **state)
 {
@@ -452,6 +491,7 @@ int main(void)
 		cmocka_unit_test(allowlist_rejects_malformed),
 		cmocka_unit_test(excludes_anchor_at_start),
 		cmocka_unit_test(excludes_reject_bad_expression),
+		cmocka_unit_test(excludes_prefix_shortcut),
 		cmocka_unit_test(excludes_reject_repeated_quantifier),
 		cmocka_unit_test(shared_policies_load),
 		cmocka_unit_test(table_holds_many_names),
