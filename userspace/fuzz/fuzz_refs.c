@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	/* A copy of exactly size - 1 bytes, so ASan sees every overread. */
+	/* A copy of exactly size - 1 bytes, so ASan detects every overread. */
 	text = malloc(size - 1 ? size - 1 : 1);
 	if (!text)
 		abort();

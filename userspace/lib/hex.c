@@ -5,7 +5,7 @@
 
 /*
  * Hex digit values plus one, so that 0 marks any other byte. A table
- * because reference files hold millions of digests to decode.
+ * because reference files contain millions of digests to decode.
  */
 static const uint8_t digit_value[256] = {
 	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
