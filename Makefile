@@ -31,6 +31,9 @@ check-unit: userspace
 check-vm: all
 	tests/vm/run
 
+demo:
+	scripts/demo
+
 # Benchmarks, not tests: results go to Documentation/performance.rst. The
 # module's benchmark runs in QEMU, once with swtpm and once without a TPM.
 bench: all
