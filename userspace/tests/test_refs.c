@@ -13,7 +13,9 @@
 
 #include <cmocka.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include "../lib/benchset.h"
 #include "../lib/imasig.h"
@@ -118,6 +120,82 @@ static void policy_loads_verification_keys(void **state)
 	free(text);
 	free(key_b64);
 	OPENSSL_free(der);
+	EVP_PKEY_free(pkey);
+}
+
+static char *write_temp(const char *text, size_t len);
+
+/* Write a PEM file with fn and return its path. */
+static char *write_pem(int (*fn)(FILE *, void *), void *object)
+{
+	char *path = strdup("/tmp/imatap-test-key-XXXXXX");
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+
+	assert_non_null(f);
+	assert_int_equal(fn(f, object), 1);
+	fclose(f);
+	return path;
+}
+
+static int pem_pubkey(FILE *f, void *key)
+{
+	return PEM_write_PUBKEY(f, key);
+}
+
+static int pem_cert(FILE *f, void *cert)
+{
+	return PEM_write_X509(f, cert);
+}
+
+/* A PEM key gets its computed key id; a certificate its SKID's last 4 bytes. */
+static void key_files_load(void **state)
+{
+	static const uint8_t skid[20] = { [16] = 0xde, 0xad, 0xbe, 0xef };
+	EVP_PKEY *pkey = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	ASN1_OCTET_STRING *id = ASN1_OCTET_STRING_new();
+	X509 *cert = X509_new();
+	struct ima_error err = { "" };
+	char *key_path, *cert_path, *bad_path;
+	uint32_t keyid;
+	struct refs r;
+
+	(void)state;
+	assert_true(imasig_keyid(pkey, &keyid));
+	assert_int_equal(ASN1_OCTET_STRING_set(id, skid, sizeof(skid)), 1);
+	assert_int_equal(X509_set_version(cert, 2), 1);
+	assert_int_equal(ASN1_INTEGER_set(X509_get_serialNumber(cert), 1), 1);
+	assert_non_null(X509_gmtime_adj(X509_getm_notBefore(cert), 0));
+	assert_non_null(X509_gmtime_adj(X509_getm_notAfter(cert), 3600));
+	assert_int_equal(X509_NAME_add_entry_by_txt(X509_get_subject_name(cert), "CN",
+						    MBSTRING_ASC, (const unsigned char *)"ima", -1, -1, 0), 1);
+	assert_int_equal(X509_set_issuer_name(cert, X509_get_subject_name(cert)), 1);
+	assert_int_equal(X509_set_pubkey(cert, pkey), 1);
+	assert_int_equal(X509_add1_ext_i2d(cert, NID_subject_key_identifier, id, 0, 0), 1);
+	assert_true(X509_sign(cert, pkey, EVP_sha256()) > 0);
+	key_path = write_pem(pem_pubkey, pkey);
+	cert_path = write_pem(pem_cert, cert);
+	bad_path = write_temp("not a key\n", 10);
+
+	refs_init(&r);
+	assert_true(refs_load_key(&r, key_path, &err));
+	if (!refs_load_key(&r, cert_path, &err))
+		fail_msg("%s", err.msg);
+	assert_false(refs_load_key(&r, bad_path, &err));
+	assert_non_null(strstr(err.msg, bad_path));
+	assert_int_equal(r.num_keys, 2);
+	assert_int_equal(r.keys[0].keyid, keyid);
+	assert_int_equal(r.keys[1].keyid, 0xdeadbeef);
+	assert_int_equal(EVP_PKEY_eq(r.keys[1].pkey, pkey), 1);
+	refs_free(&r);
+	unlink(key_path);
+	unlink(cert_path);
+	unlink(bad_path);
+	free(key_path);
+	free(cert_path);
+	free(bad_path);
+	ASN1_OCTET_STRING_free(id);
+	X509_free(cert);
 	EVP_PKEY_free(pkey);
 }
 
@@ -486,6 +564,7 @@ int main(void)
 		cmocka_unit_test(policy_loads_every_member),
 		cmocka_unit_test(policy_loads_verification_keys),
 		cmocka_unit_test(policy_rejects_malformed),
+		cmocka_unit_test(key_files_load),
 		cmocka_unit_test(load_rejects_file_whole),
 		cmocka_unit_test(allowlist_decodes_escapes),
 		cmocka_unit_test(allowlist_rejects_malformed),
