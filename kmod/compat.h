@@ -4,9 +4,13 @@
  *
  * IMA keeps its measurement list and template types in
  * security/integrity/ima/ima.h, which kernel header packages do not ship.
- * The structures below copy the layout of Linux 5.8 through 6.12 on 64-bit
- * hosts; layout.c checks them against the running kernel's own log before
+ * The structures below copy that file's layout as of Linux 6.1 on 64-bit
+ * hosts. layout.c checks them against the running kernel's own log before
  * the module starts, and the module refuses to load on a mismatch.
+ *
+ * NOTE: the module has run on Debian's 6.1 only. Kernels from 5.8 on are
+ * expected to share the layout (5.8 replaced the entry's single SHA-1
+ * digest with the digest array), but that is unchecked.
  */
 #ifndef _IMATAP_COMPAT_H
 #define _IMATAP_COMPAT_H
@@ -81,9 +85,8 @@ struct imatap_ima_h_table {
 };
 
 /*
- * The offsets checked at build time are the ones recorded for x86_64 from
- * Linux 5.8 to 6.12 (pahole of Debian's 6.1 debug build and the sources of
- * 5.10 and 6.12).
+ * The offsets of x86_64 Linux 6.1. The VM test btf-matches-mirrored-layout
+ * compares each of these assertions with the running kernel's BTF.
  */
 static_assert(offsetof(struct imatap_ima_template_entry, digests) == 8);
 static_assert(offsetof(struct imatap_ima_template_entry, template_desc) == 16);
