@@ -229,6 +229,41 @@ expect_jq "$tmp/gen-excl.json" '.digests | has("/var/log/syslog")' 'false' "gene
 expect_jq "$tmp/gen-excl.json" '.excludes | length' '1' "generate: exclude written"
 expect_exit 2 "generate: unknown algorithm" "$bin" reference generate --algo md4 --no-log "$tmp/tree"
 
+# An ima-sig entry signed with a key given by --key: affirming, exit 0.
+# The one-entry log carries a signature that openssl made over the file
+# digest, behind a signature_v2_hdr.
+printf 'signed file\n' >"$tmp/signed"
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$tmp/ima.key" 2>/dev/null
+openssl pkey -in "$tmp/ima.key" -pubout -out "$tmp/ima.pub" 2>/dev/null
+openssl dgst -sha256 -binary "$tmp/signed" >"$tmp/signed.sha256"
+openssl pkeyutl -sign -inkey "$tmp/ima.key" -pkeyopt digest:sha256 \
+	-in "$tmp/signed.sha256" -out "$tmp/signed.sig" 2>/dev/null
+# The IMA key id: the last 4 bytes of the SHA-1 of the PKCS#1 key, which
+# starts at byte 19 of a 2048-bit RSA SubjectPublicKeyInfo.
+keyid=$(openssl pkey -pubin -in "$tmp/ima.pub" -outform DER 2>/dev/null |
+	openssl asn1parse -inform DER -strparse 19 -noout -out "$tmp/ima.pkcs1" >/dev/null 2>&1;
+	openssl dgst -sha1 -binary "$tmp/ima.pkcs1" | tail -c 4 | od -An -tx1 | tr -d ' \n')
+python3 - "$tmp/signed.sha256" "$tmp/signed.sig" "$keyid" "$tmp/signed.log" <<'PY'
+import hashlib, struct, sys
+digest = open(sys.argv[1], "rb").read()
+sig = open(sys.argv[2], "rb").read()
+keyid = bytes.fromhex(sys.argv[3])
+# signature_v2_hdr: type 3 (digsig), version 2, hash 4 (sha256), keyid, size
+xattr = bytes([3, 2, 4]) + keyid + struct.pack(">H", len(sig)) + sig
+fields = [b"sha256:\0" + digest, b"/usr/bin/signed\0", xattr]
+data = b"".join(struct.pack("<I", len(f)) + f for f in fields)
+record = (struct.pack("<I", 10) + hashlib.sha1(data).digest() +
+          struct.pack("<I", 7) + b"ima-sig" + struct.pack("<I", len(data)) + data)
+open(sys.argv[4], "wb").write(record)
+PY
+printf '{"meta": {"version": 1}}\n' >"$tmp/empty-policy.json"
+expect_exit 0 "signature: affirming exits 0" "$bin" appraise --reference "$tmp/empty-policy.json" \
+	--key "$tmp/ima.pub" "$tmp/signed.log"
+expect_text "$tmp/out" "verdicts: signature verified 1" "signature: verified with --key"
+expect_text "$tmp/out" "status: affirming" "signature: status affirming"
+expect_exit 1 "signature: no key" "$bin" appraise --reference "$tmp/empty-policy.json" "$tmp/signed.log"
+expect_text "$tmp/out" "unknown file: no key with key id $keyid" "signature: missing key id named"
+
 # Evidence: quote the log on a software TPM, then appraise the evidence.
 # swtpm runs on loopback only and is stopped on exit.
 swtpm_pid=
