@@ -2,11 +2,12 @@
 /*
  * Replay of a whole binary log with template digests computed on a second
  * thread. The calling thread reads records into a block and copies the
- * bytes each template digest covers. While it does, the hashing thread
- * hashes the previous block, which the calling thread then checks and
- * extends in log order. The results therefore equal those of
- * ima_replay_record() called per record. Memory stays flat in the log
- * size because only two blocks exist, each as large as its records need.
+ * bytes each template digest covers. When the block is full, the hashing
+ * thread hashes it while the calling thread checks and extends the block
+ * before it and then fills the next. Extends stay in log order, so the
+ * results equal those of ima_replay_record() called per record. Memory
+ * stays flat in the log size because only two blocks exist, and a block's
+ * byte buffer grows only for a record larger than BLOCK_BYTES.
  */
 #include <pthread.h>
 #include <sched.h>
@@ -42,7 +43,7 @@ struct hash_thread {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	struct block *job;		/* submitted, not yet hashed */
+	struct block *job;		/* block submitted for hashing */
 	bool done;			/* job is hashed */
 	bool stop;
 	struct ima_replay_hashers hashers;
