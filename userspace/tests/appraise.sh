@@ -213,6 +213,11 @@ expect_jq "$tmp/gen.json" '.digests["/etc/ssh/sshd_config"]' \
 expect_jq "$tmp/gen.json" '.digests | has("/usr/bin/name with spaces")' 'true' "generate: name with spaces"
 expect_jq "$tmp/gen.json" '.digests | has("/usr/bin/link")' 'false' "generate: symbolic link skipped"
 expect_no_text "$tmp/err" $'\r' "generate: no progress bar off a terminal"
+# script(1) runs the command on a pseudo-terminal.
+script -qec "$bin reference generate --no-log -o $tmp/gen-tty.json $tmp/tree" /dev/null \
+	>"$tmp/tty.out" 2>&1
+files=$(find "$tmp/tree" -type f | wc -l)
+expect_text "$tmp/tty.out" "] $files/$files files" "generate: progress bar on a terminal"
 expect_exit 0 "generate: sha512 and a log" "$bin" reference generate --algo sha512 \
 	--log "$log" --root "$tmp/tree" -o "$tmp/gen512.json" "$tmp/tree"
 expect_jq "$tmp/gen512.json" '.digests["/etc/ssh/sshd_config"][0] | length' '128' "generate: sha512 digests"
