@@ -81,9 +81,9 @@ imatap verify "$D/b2.json" --ak "$D/ak.pub" --nonce "$n2" --previous "$D/b1.json
 
 say "== appraisal of the whole log since boot"
 imatap appraise --set "$D/set.json" --ear "$D/ear.jws" \
-	--ear-key /vm/files/ear-key.pem --live 2>&1 | head -n 25 | show
+	--ear-key /vm/ear-key.pem --live 2>&1 | head -n 25 | show
 say "== EAR attestation result"
-imatap ear verify "$D/ear.jws" --key /vm/files/ear-key.pem 2>&1 | show
+imatap ear verify "$D/ear.jws" --key /vm/ear-key.pem 2>&1 | show
 
 count=$(t_measurement_count)
 t_stop_listener stream $((count - 1)) 60
