@@ -26,6 +26,7 @@ bool ima_replay_init(struct ima_replay *r, unsigned int bank_mask,
 			continue;
 		b->info = &ima_banks[i];
 		b->missing_pcr = -1;
+		b->padded = b->info->tpm_alg != TPM_ALG_SHA1;
 		b->compare = reference && (ima_pcr_set_banks(reference) &
 					   (1U << i));
 		ok = ima_hasher_init(&b->hasher, b->info, err);
@@ -301,8 +302,9 @@ static bool extend_bank(struct ima_replay *r, unsigned int i,
 	}
 	if (!extend_chain(r, b, &b->chain[IMA_STYLE_NATIVE], rec, native))
 		return false;
-	/* For SHA-1 the padded style is the native one. */
-	if (b->info->tpm_alg == TPM_ALG_SHA1)
+	/* For SHA-1 the padded style is the native one, and b->padded is
+	 * false. */
+	if (!b->padded)
 		return true;
 	return extend_chain(r, b, &b->chain[IMA_STYLE_PADDED_SHA1], rec,
 			    padded);
@@ -356,6 +358,30 @@ bool ima_replay_record(struct ima_replay *r, const struct ima_record *rec,
 		return false;
 	}
 	return ima_replay_apply(r, &e, &d, err);
+}
+
+void ima_replay_skip_padded(struct ima_replay *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->num_banks; i++)
+		if (r->banks[i].compare)
+			r->banks[i].padded = false;
+}
+
+bool ima_replay_needs_padded(const struct ima_replay *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->num_banks; i++) {
+		const struct ima_replay_bank *b = &r->banks[i];
+
+		if (b->compare && b->info->tpm_alg != TPM_ALG_SHA1 &&
+		    !b->padded && b->missing_pcr < 0 &&
+		    !b->chain[IMA_STYLE_NATIVE].matched)
+			return true;
+	}
+	return false;
 }
 
 enum ima_extend_style ima_replay_matched_style(const struct ima_replay *r,

@@ -32,6 +32,7 @@ struct ima_replay_bank {
 	struct ima_hasher hasher;
 	bool compare;			/* reference values were given */
 	int missing_pcr;		/* extended PCR without reference, or -1 */
+	bool padded;			/* the padded SHA-1 chain is replayed */
 	struct ima_replay_chain chain[IMA_STYLE_COUNT];
 };
 
@@ -135,6 +136,23 @@ bool ima_replay_apply(struct ima_replay *r, const struct ima_replay_entry *e,
 enum ima_read_status ima_replay_log(struct ima_replay *r,
 				    struct ima_binlog *log,
 				    struct ima_error *err);
+
+/*
+ * Stop replaying the padded SHA-1 chain in the banks that have reference
+ * values, before the first record. A caller that can read the log again
+ * calls this, and when ima_replay_needs_padded() returns true at the end,
+ * replays the whole log anew with a new ima_replay, which replays both
+ * chains. Banks without reference values keep the chain because the
+ * report prints its values.
+ */
+void ima_replay_skip_padded(struct ima_replay *r);
+
+/*
+ * Whether a bank skipped the padded SHA-1 chain and its native chain did
+ * not match, so that the padded chain could still match. A bank that
+ * extends a PCR without reference value matches in neither chain.
+ */
+bool ima_replay_needs_padded(const struct ima_replay *r);
 
 /*
  * The style whose chain matched in bank b, or IMA_STYLE_COUNT if none did.

@@ -573,6 +573,72 @@ static void log_replay_matches_mid_log(void **state)
 	lb_free(&lb);
 }
 
+/* Replay lb with ima_replay_log(), skipping the padded chain if asked. */
+static void replay_log_mem(const struct logbuf *lb,
+			   const struct ima_pcr_set *ref, bool skip_padded,
+			   struct ima_replay *r)
+{
+	struct ima_binlog log;
+	struct ima_error err;
+
+	assert_true(ima_replay_init(r, MASK_SHA1_SHA256, ref, &err));
+	if (skip_padded)
+		ima_replay_skip_padded(r);
+	ima_binlog_open_mem(&log, lb->data, lb->len, lb->big_endian);
+	assert_int_equal(ima_replay_log(r, &log, &err), IMA_READ_END);
+}
+
+static void skip_padded_chain(void **state)
+{
+	static const uint8_t zero[32];
+	struct logbuf lb;
+	struct expected e = { 0 };
+	struct ima_pcr_set native = { 0 }, padded = { 0 };
+	struct ima_replay *r = new_replay();
+
+	(void)state;
+	lb_init(&lb, false);
+	add_record(&lb, &e, 10, "boot_aggregate", false);
+	add_record(&lb, &e, 10, "/bin/sh", true);
+	add_record(&lb, &e, 10, "/etc/passwd", false);
+	set_reference(&native, SHA1_BANK, 10, e.sha1[10], 20);
+	set_reference(&native, SHA256_BANK, 10, e.sha256[10], 32);
+	set_reference(&padded, SHA1_BANK, 10, e.sha1[10], 20);
+	set_reference(&padded, SHA256_BANK, 10, e.padded[10], 32);
+
+	/* Native match: the padded chain is not needed and stays zero. */
+	replay_log_mem(&lb, &native, true, r);
+	assert_int_equal(ima_replay_matched_style(r, 1), IMA_STYLE_NATIVE);
+	assert_false(ima_replay_needs_padded(r));
+	assert_memory_equal(r->banks[1].chain[IMA_STYLE_PADDED_SHA1].pcr[10],
+			    zero, 32);
+	ima_replay_free(r);
+
+	/* Padded-style log: no match without the chain, so it is needed. */
+	replay_log_mem(&lb, &padded, true, r);
+	assert_int_equal(ima_replay_matched_style(r, 0), IMA_STYLE_NATIVE);
+	assert_int_equal(ima_replay_matched_style(r, 1), IMA_STYLE_COUNT);
+	assert_true(ima_replay_needs_padded(r));
+	ima_replay_free(r);
+
+	/* The replay with both chains finds the padded style. */
+	replay_log_mem(&lb, &padded, false, r);
+	assert_int_equal(ima_replay_matched_style(r, 1),
+			 IMA_STYLE_PADDED_SHA1);
+	assert_int_equal(r->banks[1].chain[IMA_STYLE_PADDED_SHA1].matched_after,
+			 2);
+	assert_false(ima_replay_needs_padded(r));
+	ima_replay_free(r);
+
+	/* Without reference values the padded chain is kept for the report. */
+	replay_log_mem(&lb, NULL, true, r);
+	assert_false(ima_replay_needs_padded(r));
+	assert_memory_equal(r->banks[1].chain[IMA_STYLE_PADDED_SHA1].pcr[10],
+			    e.padded[10], 32);
+	free_replay(r);
+	lb_free(&lb);
+}
+
 static void log_replay_incomplete_tail(void **state)
 {
 	struct logbuf lb;
@@ -628,6 +694,7 @@ int main(void)
 		cmocka_unit_test(failures_kept_are_bounded),
 		cmocka_unit_test(log_replay_equals_records),
 		cmocka_unit_test(log_replay_matches_mid_log),
+		cmocka_unit_test(skip_padded_chain),
 		cmocka_unit_test(log_replay_incomplete_tail),
 		cmocka_unit_test(log_replay_malformed_record),
 		cmocka_unit_test(log_replay_empty_log),
