@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* imatap replay: verify template digests and replay PCR banks. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../lib/binlog.h"
@@ -306,6 +308,46 @@ static bool print_report(const struct ima_replay *r, const char *path)
 	return all_matched;
 }
 
+/*
+ * The offset to read fd again from, or -1 if fd is not a regular file
+ * or lseek() fails on it, as on a pipe. The securityfs files, the default
+ * binary_runtime_measurements among them, are regular files, and their
+ * seq_file lseek() rewinds to offset 0.
+ */
+static off_t rewind_offset(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		return -1;
+	return lseek(fd, 0, SEEK_CUR);
+}
+
+/*
+ * Reset r to replay both extend styles and rewind fd to start, after a
+ * replay without the padded SHA-1 chain left a bank unmatched. The second
+ * replay keeps nothing of the first, so its report describes one read of
+ * the log even if the file changed in between.
+ */
+static bool prepare_second_pass(struct ima_replay *r, unsigned int mask,
+			 const struct ima_pcr_set *reference, int fd,
+			 off_t start, const char *path)
+{
+	struct ima_error err;
+
+	ima_replay_free(r);
+	if (!ima_replay_init(r, mask, reference, &err)) {
+		fprintf(stderr, "%s replay: %s\n", imatap_prog, err.msg);
+		return false;
+	}
+	if (lseek(fd, start, SEEK_SET) != start) {
+		fprintf(stderr, "%s replay: %s: seeking back to read the log again failed: %s\n",
+			imatap_prog, path, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
 static int run_replay(const struct replay_options *o,
 		      const struct ima_pcr_set *reference)
 {
@@ -315,7 +357,8 @@ static int run_replay(const struct replay_options *o,
 	enum ima_read_status st = IMA_READ_IO_ERROR;
 	unsigned int mask = o->bank_mask;
 	int fd = -1, rc = IMATAP_EXIT_ERROR;
-	bool log_open = false, matched;
+	bool matched;
+	off_t start;
 
 	if (!r) {
 		fprintf(stderr, "%s replay: out of memory\n", imatap_prog);
@@ -331,13 +374,32 @@ static int run_replay(const struct replay_options *o,
 	fd = imatap_open_log(o->path);
 	if (fd < 0)
 		goto out;
-	if (ima_binlog_open_fd(&log, fd, o->big_endian) < 0) {
-		fprintf(stderr, "%s replay: out of memory\n", imatap_prog);
-		goto out;
-	}
-	log_open = true;
 
-	st = ima_replay_log(r, &log, &err);
+	/*
+	 * Only logs of kernels before 5.8 match the padded SHA-1 chain, which
+	 * costs an extend per record in every bank other than SHA-1. A log
+	 * that can be read again is first replayed without it, and a second
+	 * time with it only if a bank with reference values did not match
+	 * natively. A pipe is read once, with both chains.
+	 */
+	start = rewind_offset(fd);
+	if (start >= 0)
+		ima_replay_skip_padded(r);
+	for (;;) {
+		if (ima_binlog_open_fd(&log, fd, o->big_endian) < 0) {
+			fprintf(stderr, "%s replay: out of memory\n",
+				imatap_prog);
+			goto out;
+		}
+		st = ima_replay_log(r, &log, &err);
+		ima_binlog_close(&log);
+		if (start < 0 || !ima_replay_needs_padded(r) ||
+		    (st != IMA_READ_END && st != IMA_READ_INCOMPLETE))
+			break;
+		if (!prepare_second_pass(r, mask, reference, fd, start, o->path))
+			goto out;
+		start = -1;
+	}
 	if (st != IMA_READ_END && st != IMA_READ_INCOMPLETE) {
 		fprintf(stderr, "%s replay: %s: %s\n", imatap_prog, o->path,
 			err.msg);
@@ -359,8 +421,6 @@ static int run_replay(const struct replay_options *o,
 	if (fflush(stdout) != 0)
 		rc = IMATAP_EXIT_ERROR;
 out:
-	if (log_open)
-		ima_binlog_close(&log);
 	if (fd > STDIN_FILENO)
 		close(fd);
 	ima_replay_free(r);

@@ -168,6 +168,28 @@ run_suite() {
 	expect_exit 0 "$tag: replay --no-reference" "$bin" replay --no-reference --banks sha256 "$log"
 	expect_text "$tmp/out" "PCR10-sha256 (padded SHA-1): " "$tag: both styles printed"
 
+	# A log whose sha256 PCR a kernel before 5.8 extended with padded
+	# SHA-1 digests. A file is replayed without the padded chain first,
+	# which does not match, so it is read a second time. A pipe is read
+	# once with both chains. The two reports must agree.
+	sed -n 's/^PCR10-sha256 (padded SHA-1): /PCR10-sha256: /p' "$tmp/out" >"$tmp/padded.txt"
+	grep '^PCR10-sha1:' "$cases/debian61-imasig/pcrs.txt" >>"$tmp/padded.txt"
+	expect_exit 0 "$tag: padded-style log from a file" \
+		"$bin" replay --pcrs "$tmp/padded.txt" "$log"
+	expect_text "$tmp/out" "bank sha256: match after record 22, zero-padded SHA-1 digests (before Linux 5.8)" \
+		"$tag: file: padded style found"
+	expect_text "$tmp/out" "bank sha1: match after record 20 (the log runs 2 records ahead)" \
+		"$tag: file: sha1 matches"
+	tail -n +2 "$tmp/out" >"$tmp/padded-file.out"
+	expect_exit 0 "$tag: padded-style log from a pipe" \
+		sh -c "cat \"$log\" | \"$bin\" replay --pcrs \"$tmp/padded.txt\" -"
+	tail -n +2 "$tmp/out" | cmp -s - "$tmp/padded-file.out"
+	result $? "$tag: pipe report equals the file report"
+	expect_exit 1 "$tag: padded-style truncated tail" "$bin" replay \
+		--pcrs "$tmp/padded.txt" "$cases/malformed/truncated-tail.bin"
+	expect_text "$tmp/out" "bank sha256: mismatch: no record brings the PCRs to the reference values" \
+		"$tag: truncated padded log mismatches"
+
 	mkdir -p "$tmp/tpm/pcr-sha1" "$tmp/tpm/pcr-sha256" "$tmp/notpm"
 	for i in $(seq 0 23); do
 		echo 0000000000000000000000000000000000000000 >"$tmp/tpm/pcr-sha1/$i"
