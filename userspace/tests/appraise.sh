@@ -31,38 +31,7 @@ for tool in jq openssl sha256sum python3; do
 	fi
 done
 
-result() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n $2"
-		passed=$((passed + 1))
-	else
-		echo "not ok $n $2"
-		failed=$((failed + 1))
-	fi
-}
-
-# expect_exit CODE DESCRIPTION COMMAND...: output in $tmp/out, $tmp/err.
-expect_exit() {
-	local want=$1 desc=$2 rc
-	shift 2
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	if [ "$rc" != "$want" ]; then
-		echo "# exit $rc, expected $want: $*"
-		sed 's/^/# /' "$tmp/err" | head -5
-	fi
-	[ "$rc" = "$want" ]
-	result $? "$desc"
-}
-
-# expect_text FILE TEXT DESCRIPTION: FILE contains TEXT as a fixed string.
-expect_text() {
-	grep -qF -- "$2" "$1"
-	local rc=$?
-	[ $rc = 0 ] || echo "# $1 lacks: $2"
-	result $rc "$3"
-}
+. "$here/lib.sh"
 
 expect_no_text() {
 	! grep -qF -- "$2" "$1"
@@ -281,59 +250,17 @@ stop_swtpm() {
 }
 trap stop_swtpm EXIT
 
-# Start swtpm on a free loopback port pair; a taken port makes it exit.
-start_swtpm() {
-	local try port
+# Manufacture a TPM with both banks in $tmp/state and serve it.
+start_fresh_swtpm() {
 	mkdir -p "$tmp/state"
 	swtpm_setup --tpm2 --tpmstate "$tmp/state" --pcr-banks sha1,sha256 \
 		--createek >"$tmp/setup.log" 2>&1 || return 1
-	for try in 1 2 3 4 5 6 7 8; do
-		port=$((20000 + RANDOM % 20000))
-		swtpm socket --tpm2 --tpmstate dir="$tmp/state" \
-			--server type=tcp,port=$port,bindaddr=127.0.0.1 \
-			--ctrl type=tcp,port=$((port + 1)),bindaddr=127.0.0.1 \
-			--flags startup-clear >"$tmp/swtpm.log" 2>&1 &
-		swtpm_pid=$!
-		sleep 0.3
-		if kill -0 "$swtpm_pid" 2>/dev/null &&
-		   TPM2TOOLS_TCTI="swtpm:host=127.0.0.1,port=$port" \
-			tpm2_getcap properties-fixed >/dev/null 2>&1; then
-			export TPM2TOOLS_TCTI="swtpm:host=127.0.0.1,port=$port"
-			return 0
-		fi
-		kill "$swtpm_pid" 2>/dev/null
-		wait "$swtpm_pid" 2>/dev/null
-		swtpm_pid=
-	done
-	return 1
+	start_swtpm
 }
 
-# Extend PCR 10 of both banks with every entry of the log, as the kernel
-# did: the SHA-1 template digest, the SHA-256 of the template data, and
-# 0xff bytes for a violation.
-extend_log() {
-	python3 - "$log" <<'PY' | while read -r arg; do tpm2_pcrextend "$arg" || exit 1; done
-import hashlib, struct, sys
-data = open(sys.argv[1], "rb").read()
-pos = 0
-while pos < len(data):
-    pcr = struct.unpack_from("<I", data, pos)[0]
-    digest = data[pos + 4:pos + 24]
-    name_len = struct.unpack_from("<I", data, pos + 24)[0]
-    p = pos + 28 + name_len
-    data_len = struct.unpack_from("<I", data, p)[0]
-    template = data[p + 4:p + 4 + data_len]
-    pos = p + 4 + data_len
-    if digest == bytes(20):
-        sha1, sha256 = "ff" * 20, "ff" * 32
-    else:
-        sha1, sha256 = digest.hex(), hashlib.sha256(template).hexdigest()
-    print("%d:sha1=%s,sha256=%s" % (pcr, sha1, sha256))
-PY
-}
 
 if command -v swtpm >/dev/null && command -v tpm2_pcrextend >/dev/null &&
-   start_swtpm && extend_log &&
+   start_fresh_swtpm && extend_log "$log" &&
    "$bin" provision --output "$tmp/ak" >"$tmp/provision.log" 2>&1 &&
    "$bin" quote --nonce 0a0b0c0d0e0f1011 --log "$log" --output "$tmp/evidence.json" \
 	>"$tmp/quote.log" 2>&1; then

@@ -17,39 +17,7 @@ n=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-result() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-		passed=$((passed + 1))
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
-
-# expect_exit CODE DESCRIPTION COMMAND...: run, keep output in $tmp/out
-# and $tmp/err, and pass if the exit code is CODE.
-expect_exit() {
-	local want=$1 desc=$2 rc
-	shift 2
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	if [ "$rc" != "$want" ]; then
-		echo "# exit $rc, expected $want: $*"
-		sed 's/^/# /' "$tmp/err" | head -5
-	fi
-	[ "$rc" = "$want" ]
-	result $? "$desc"
-}
-
-# expect_text FILE TEXT DESCRIPTION: FILE contains TEXT as a fixed string.
-expect_text() {
-	grep -qF -- "$2" "$1"
-	local rc=$?
-	[ $rc = 0 ] || echo "# $1 lacks: $2"
-	result $rc "$3"
-}
+. "$here/lib.sh"
 
 if [ ! -d "$cases" ]; then
 	echo "not ok 1 - captured logs not found in $cases (set IMATAP_CASES)"

@@ -11,6 +11,7 @@
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 imatap=${IMATAP:-$here/../imatap}
 cases=${IMATAP_CASES:-$here/../../../shared/cases/ima-logs}
 log=$cases/debian61-imasig/binary_runtime_measurements
@@ -82,29 +83,6 @@ if ! swtpm_setup --tpm2 --tpmstate "$tmp/state" --pcr-banks sha1,sha256 \
 	finish
 fi
 
-# Start swtpm on a free loopback port pair; a taken port makes it exit.
-start_swtpm() {
-	local try port
-	for try in 1 2 3 4 5 6 7 8; do
-		port=$((20000 + RANDOM % 20000))
-		swtpm socket --tpm2 --tpmstate dir="$tmp/state" \
-			--server type=tcp,port=$port,bindaddr=127.0.0.1 \
-			--ctrl type=tcp,port=$((port + 1)),bindaddr=127.0.0.1 \
-			--flags startup-clear >"$tmp/swtpm.log" 2>&1 &
-		swtpm_pid=$!
-		sleep 0.3
-		if kill -0 "$swtpm_pid" 2>/dev/null &&
-		   TPM2TOOLS_TCTI="swtpm:host=127.0.0.1,port=$port" \
-			tpm2_getcap properties-fixed >/dev/null 2>&1; then
-			export TPM2TOOLS_TCTI="swtpm:host=127.0.0.1,port=$port"
-			return 0
-		fi
-		kill "$swtpm_pid" 2>/dev/null
-		wait "$swtpm_pid" 2>/dev/null
-		swtpm_pid=
-	done
-	return 1
-}
 if ! start_swtpm; then
 	cat "$tmp/swtpm.log"
 	echo "# cannot start swtpm on loopback"
@@ -113,32 +91,6 @@ if ! start_swtpm; then
 fi
 echo "# swtpm at $TPM2TOOLS_TCTI, state in $tmp/state"
 
-# Extend PCR 10 of both banks with entries FIRST..FIRST+COUNT-1 of the log,
-# as the kernel did: the logged SHA-1 template digest, the SHA-256 of the
-# template data, and 0xff bytes for a violation (all-zero digest).
-extend_log() {
-	python3 - "$log" "$1" "$2" <<'PY' | while read -r arg; do tpm2_pcrextend "$arg" || exit 1; done
-import hashlib, struct, sys
-data = open(sys.argv[1], "rb").read()
-first, count = int(sys.argv[2]), int(sys.argv[3])
-pos = index = 0
-while pos < len(data):
-    pcr = struct.unpack_from("<I", data, pos)[0]
-    digest = data[pos + 4:pos + 24]
-    name_len = struct.unpack_from("<I", data, pos + 24)[0]
-    p = pos + 28 + name_len
-    data_len = struct.unpack_from("<I", data, p)[0]
-    template = data[p + 4:p + 4 + data_len]
-    pos = p + 4 + data_len
-    if first <= index < first + count:
-        if digest == bytes(20):
-            sha1, sha256 = "ff" * 20, "ff" * 32
-        else:
-            sha1, sha256 = digest.hex(), hashlib.sha256(template).hexdigest()
-        print("%d:sha1=%s,sha256=%s" % (pcr, sha1, sha256))
-    index += 1
-PY
-}
 
 # verify_fails CHECK EVIDENCE [ARGS...]: verify fails and names CHECK.
 verify_fails() {
@@ -189,7 +141,7 @@ check "tpm2_checkquote accepts imatap key" \
 	-f "$tmp/t.pcrs" -g sha256 -q 00ff >/dev/null
 
 # Batch 1: entries 0-9 extended, 23 in the log file.
-extend_log 0 10
+extend_log "$log" 0 10
 "$imatap" quote --nonce 01020304 --log "$log" --output "$tmp/b1.json" 2>"$tmp/q1"
 check "quote writes first batch" grep -q "batch of 10 entries from index 0 (new chain), 13 entries wait" "$tmp/q1"
 check "verify accepts first batch" verify_ok "$tmp/b1.json" --ak "$tmp/ecc.pem" \
@@ -203,7 +155,7 @@ check "tpm2_checkquote rejects other nonce" \
 	sh -c "! tpm2_checkquote -u '$tmp/ecc.pem' -m '$tmp/x1/quote.msg' -s '$tmp/x1/quote.sig' -f '$tmp/x1/quote.pcrs' -g sha256 -q 01020305 >/dev/null 2>&1"
 
 # Batch 2 continues the chain: entries 10-17.
-extend_log 10 8
+extend_log "$log" 10 8
 "$imatap" quote --nonce 0a0b --log "$log" --previous "$tmp/b1.json" \
 	--output "$tmp/b2.json" 2>"$tmp/q2"
 check "quote continues chain" grep -q "batch of 8 entries from index 10 (continues" "$tmp/q2"
@@ -252,7 +204,7 @@ kill "$swtpm_pid"
 wait "$swtpm_pid" 2>/dev/null
 swtpm_pid=
 if start_swtpm; then
-	extend_log 0 5
+	extend_log "$log" 0 5
 	"$imatap" quote --nonce 0d --log "$log" --output "$tmp/b3.json" 2>/dev/null
 fi
 check "quote after tpm reset" verify_ok "$tmp/b3.json" --ak "$tmp/ecc.pem" --nonce 0d
