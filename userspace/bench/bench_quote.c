@@ -116,7 +116,8 @@ static bool helper_work(const char *path, const struct evidence *ev,
 	ok = ima_read_file(path, 1U << 30, &log, &len, err) &&
 	     batch_find_cut(log, len, false, ev->batch.first_index,
 			    ev->batch.start_banks, ev->batch.start_pcr10,
-			    quoted, &cut, err) && cut.found;
+			    batch_meets_pcrs, quoted, &cut, err) &&
+	     cut.found;
 	text = ok ? evidence_encode(ev, err) : NULL;
 	*ms = now_ms() - start;
 	free(text);

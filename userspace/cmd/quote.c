@@ -145,12 +145,13 @@ int cmd_quote(int argc, char **argv)
 		goto fail;
 
 	fprintf(stderr,
-		"%s quote: batch of %llu entries from index %llu (%s%s), %llu entries wait for the next batch\n",
+		"%s quote: batch of %llu entries from index %llu (%s%s), %llu entries wait for the next batch%s\n",
 		imatap_prog, (unsigned long long)ev.batch.entries,
 		(unsigned long long)ev.batch.first_index,
 		sum.new_chain ? "new chain" : "continues the previous batch",
 		sum.rebooted ? " after a reboot" : "",
-		(unsigned long long)sum.waiting);
+		(unsigned long long)sum.waiting,
+		sum.pcr10_moved ? "; PCR 10 moved on after the quote" : "");
 	rc = IMATAP_EXIT_OK;
 	goto out;
 fail:

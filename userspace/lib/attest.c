@@ -428,3 +428,57 @@ bool pcr_digest(uint16_t hash_alg, const struct quoted_pcrs *q,
 	*out_len = n;
 	return true;
 }
+
+bool pcr_set_digest(uint16_t hash_alg, const TPML_PCR_SELECTION *selection,
+		    const struct ima_pcr_set *set, uint8_t *out,
+		    size_t *out_len, struct ima_error *err)
+{
+	const char *md = tpm_hash_name(hash_alg);
+	EVP_MD_CTX *ctx;
+	unsigned int pcr, n = 0;
+	bool ok = false;
+	uint32_t i;
+
+	if (!md) {
+		ima_error_set(err, NULL, IMA_OFFSET_NONE,
+			      "PCR digest: hash 0x%04x is not supported",
+			      hash_alg);
+		return false;
+	}
+	ctx = EVP_MD_CTX_new();
+	if (!ctx || !EVP_DigestInit_ex(ctx, EVP_get_digestbyname(md), NULL)) {
+		ima_error_openssl(err, "hashing the PCR values");
+		goto out;
+	}
+	for (i = 0; i < selection->count; i++) {
+		const TPMS_PCR_SELECTION *s = &selection->pcrSelections[i];
+		const struct ima_bank_info *bank = ima_bank_by_alg(s->hash);
+
+		for (pcr = 0; pcr < 8U * s->sizeofSelect; pcr++) {
+			if (!selected(s, pcr))
+				continue;
+			if (!bank || pcr >= IMA_PCR_COUNT ||
+			    !set->have[ima_bank_index(bank)][pcr]) {
+				ima_error_set(err, NULL, IMA_OFFSET_NONE,
+					      "PCR digest: no value for PCR %u of bank 0x%04x",
+					      pcr, s->hash);
+				goto out;
+			}
+			if (!EVP_DigestUpdate(ctx,
+					      set->value[ima_bank_index(bank)][pcr],
+					      bank->size)) {
+				ima_error_openssl(err, "hashing the PCR values");
+				goto out;
+			}
+		}
+	}
+	if (!EVP_DigestFinal_ex(ctx, out, &n)) {
+		ima_error_openssl(err, "hashing the PCR values");
+		goto out;
+	}
+	*out_len = n;
+	ok = true;
+out:
+	EVP_MD_CTX_free(ctx);
+	return ok;
+}

@@ -86,4 +86,12 @@ bool pcr_selection_equal(const TPML_PCR_SELECTION *a,
 bool pcr_digest(uint16_t hash_alg, const struct quoted_pcrs *q,
 		uint8_t *out, size_t *out_len, struct ima_error *err);
 
+/*
+ * The same digest straight from a set: the values selection picks, in
+ * the order TPM2_Quote hashes them. Fails if the set lacks one.
+ */
+bool pcr_set_digest(uint16_t hash_alg, const TPML_PCR_SELECTION *selection,
+		    const struct ima_pcr_set *set, uint8_t *out,
+		    size_t *out_len, struct ima_error *err);
+
 #endif

@@ -82,18 +82,61 @@ bool batch_replay_matches(const struct batch_replay *br,
 	return true;
 }
 
+bool batch_meets_pcrs(const struct batch_replay *br, const void *arg,
+		      bool *meets, struct ima_error *err)
+{
+	unsigned int bank;
+
+	(void)err;
+	*meets = batch_replay_matches(br, arg, &bank);
+	return true;
+}
+
+bool batch_meets_quote(const struct batch_replay *br, const void *arg,
+		       bool *meets, struct ima_error *err)
+{
+	const struct batch_quote_target *t = arg;
+	uint8_t digest[IMA_DIGEST_MAX];
+	size_t digest_len;
+	uint32_t i;
+
+	if (t->read_is_quoted)
+		return batch_meets_pcrs(br, t->values, meets, err);
+	for (i = 0; i < t->selection->count; i++) {
+		const struct ima_bank_info *bank =
+			ima_bank_by_alg(t->selection->pcrSelections[i].hash);
+		const uint8_t *pcr10 =
+			bank ? batch_replay_pcr(br, ima_bank_index(bank)) : NULL;
+
+		if (!pcr10) {
+			ima_error_set(err, NULL, IMA_OFFSET_NONE,
+				      "the quote selects bank 0x%04x, which the batch does not replay",
+				      t->selection->pcrSelections[i].hash);
+			return false;
+		}
+		memcpy(t->values->value[ima_bank_index(bank)][IMA_PCR], pcr10,
+		       bank->size);
+		t->values->have[ima_bank_index(bank)][IMA_PCR] = true;
+	}
+	if (!pcr_set_digest(t->hash_alg, t->selection, t->values, digest,
+			    &digest_len, err))
+		return false;
+	*meets = digest_len == t->digest.size &&
+		 memcmp(digest, t->digest.buffer, digest_len) == 0;
+	return true;
+}
+
 bool batch_find_cut(const uint8_t *log, size_t len, bool big_endian,
 		    uint64_t first_index, unsigned int bank_mask,
 		    const uint8_t start[IMA_BANK_COUNT][IMA_DIGEST_MAX],
-		    const struct ima_pcr_set *quoted, struct batch_cut *cut,
-		    struct ima_error *err)
+		    batch_meets_fn *meets, const void *arg,
+		    struct batch_cut *cut, struct ima_error *err)
 {
 	struct batch_replay br;
 	struct ima_binlog reader;
 	struct ima_record rec;
 	enum ima_read_status status;
-	unsigned int bank;
-	bool ok = false;
+	bool met, ok = false;
 
 	memset(cut, 0, sizeof(*cut));
 	if (!batch_replay_init(&br, bank_mask, start, err))
@@ -114,7 +157,9 @@ bool batch_find_cut(const uint8_t *log, size_t len, bool big_endian,
 			goto out;
 	}
 	cut->begin = cut->end = (size_t)reader.offset;
-	if (batch_replay_matches(&br, quoted, &bank)) {
+	if (!meets(&br, arg, &met, err))
+		goto out;
+	if (met) {
 		cut->found = true;
 		ok = true;
 		goto out;
@@ -130,9 +175,10 @@ bool batch_find_cut(const uint8_t *log, size_t len, bool big_endian,
 		if (status != IMA_READ_RECORD)
 			goto out;
 		cut->available++;
-		if (!batch_replay_record(&br, &rec, err))
+		if (!batch_replay_record(&br, &rec, err) ||
+		    !meets(&br, arg, &met, err))
 			goto out;
-		if (batch_replay_matches(&br, quoted, &bank)) {
+		if (met) {
 			cut->found = true;
 			cut->end = (size_t)reader.offset;
 			cut->entries = br.records;

@@ -6,6 +6,7 @@
 #ifndef IMATAP_BATCH_H
 #define IMATAP_BATCH_H
 
+#include "attest.h"
 #include "replay.h"
 
 /* The PCR IMA extends (CONFIG_IMA_MEASURE_PCR_IDX); entries elsewhere are rejected. */
@@ -59,16 +60,51 @@ struct batch_cut {
 };
 
 /*
+ * Whether the replay so far meets what the batch must end at: sets *meets
+ * and returns true, or returns false with err set.
+ */
+typedef bool batch_meets_fn(const struct batch_replay *br, const void *arg,
+			    bool *meets, struct ima_error *err);
+
+/* A batch_meets_fn: PCR 10 equals the struct ima_pcr_set arg in every bank. */
+bool batch_meets_pcrs(const struct batch_replay *br, const void *arg,
+		      bool *meets, struct ima_error *err);
+
+/*
+ * A quote a batch must replay to. PCR 10 moves on while IMA measures, so
+ * the PCRs read after the quote may be newer than the quoted ones; PCRs
+ * 0-9 stay put after boot.
+ */
+struct batch_quote_target {
+	const TPML_PCR_SELECTION *selection;	/* the quote's */
+	/* The PCRs as read after the quote; PCR 10 takes replayed values. */
+	struct ima_pcr_set *values;
+	uint16_t hash_alg;		/* the quote's signing hash */
+	TPM2B_DIGEST digest;		/* the quote's pcrDigest */
+	bool read_is_quoted;		/* values hash to digest as read */
+};
+
+/*
+ * A batch_meets_fn for a struct batch_quote_target. When the values read
+ * hash to the quote's digest, PCR 10 must equal the value read. Otherwise
+ * PCR 10 changed after the quote: each replayed PCR 10 joins PCRs 0-9 as
+ * read, and they must hash to the digest as the TPM hashed them. On a
+ * match, values holds the quoted PCRs.
+ */
+bool batch_meets_quote(const struct batch_replay *br, const void *arg,
+		       bool *meets, struct ima_error *err);
+
+/*
  * Replay the records of log from index first_index on, starting from
- * start, and stop after the first record at which PCR 10 equals quoted in
- * every bank of bank_mask. cut->found is false when no record does; an
- * empty batch is found when start already equals quoted. Fails on a
- * malformed log or a failed template digest.
+ * start, and stop after the first record at which meets(arg) holds.
+ * cut->found is false when no record does; an empty batch is found when
+ * start already meets it. Fails on a malformed log or a failed template
+ * digest.
  */
 bool batch_find_cut(const uint8_t *log, size_t len, bool big_endian,
 		    uint64_t first_index, unsigned int bank_mask,
 		    const uint8_t start[IMA_BANK_COUNT][IMA_DIGEST_MAX],
-		    const struct ima_pcr_set *quoted, struct batch_cut *cut,
-		    struct ima_error *err);
+		    batch_meets_fn *meets, const void *arg,
+		    struct batch_cut *cut, struct ima_error *err);
 
 #endif

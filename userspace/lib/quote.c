@@ -183,31 +183,24 @@ static bool marshal_signature(const TPMT_SIGNATURE *sig, uint8_t **out,
 	return true;
 }
 
-/*
- * One attempt: quote, then read the PCRs and check that they are the ones
- * quoted. *consistent is false when a PCR changed in between.
- */
+/* One attempt: quote, then read the PCRs the quote selected. */
 static bool quote_once(const struct quote_request *req,
 		       const TPML_PCR_SELECTION *sel, struct evidence *ev,
-		       struct ima_pcr_set *values, bool *consistent,
-		       struct ima_error *err)
+		       struct batch_quote_target *target, struct ima_error *err)
 {
 	struct tpm_quote quote;
 	struct quote_attest attest;
 	struct quote_signature sig;
-	struct quoted_pcrs parsed;
 	uint8_t digest[IMA_DIGEST_MAX];
 	size_t digest_len;
 	bool ok = false;
 
-	*consistent = false;
 	if (!tpm_quote(req->tpm, req->ak_handle, sel, req->nonce,
 		       req->nonce_len, &quote, err))
 		return false;
 	free(ev->attest);
 	free(ev->signature);
-	free(ev->pcrs);
-	ev->signature = ev->pcrs = NULL;
+	ev->signature = NULL;
 	ev->attest = malloc(quote.attest->size);
 	if (!ev->attest) {
 		ima_error_set(err, NULL, IMA_OFFSET_NONE, "out of memory");
@@ -219,14 +212,16 @@ static bool quote_once(const struct quote_request *req,
 			       &ev->signature_len, err) ||
 	    !attest_parse(ev->attest, ev->attest_len, &attest, err) ||
 	    !signature_parse(ev->signature, ev->signature_len, &sig, err) ||
-	    !tpm_pcr_read(req->tpm, sel, values, err) ||
-	    !quoted_pcrs_encode(sel, values, &ev->pcrs, &ev->pcrs_len, err) ||
-	    !quoted_pcrs_parse(ev->pcrs, ev->pcrs_len, &parsed, err))
+	    !tpm_pcr_read(req->tpm, sel, target->values, err) ||
+	    !pcr_set_digest(sig.hash_alg, sel, target->values, digest,
+			    &digest_len, err))
 		goto out;
-	ok = pcr_digest(sig.hash_alg, &parsed, digest, &digest_len, err);
-	quoted_pcrs_free(&parsed);
-	*consistent = ok && digest_len == attest.pcr_digest.size &&
-		      memcmp(digest, attest.pcr_digest.buffer, digest_len) == 0;
+	target->selection = sel;
+	target->hash_alg = sig.hash_alg;
+	target->digest = attest.pcr_digest;
+	target->read_is_quoted = digest_len == attest.pcr_digest.size &&
+		memcmp(digest, attest.pcr_digest.buffer, digest_len) == 0;
+	ok = true;
 out:
 	tpm_quote_free(&quote);
 	return ok;
@@ -260,7 +255,8 @@ bool quote_batch(const struct quote_request *req, struct evidence *ev,
 	struct log_bytes log = { 0 };
 	struct ima_pcr_set values;
 	struct batch_cut cut = { 0 };
-	bool consistent = false, ok = false;
+	struct batch_quote_target target = { .values = &values };
+	bool ok = false;
 
 	memset(ev, 0, sizeof(*ev));
 	memset(sum, 0, sizeof(*sum));
@@ -278,36 +274,31 @@ bool quote_batch(const struct quote_request *req, struct evidence *ev,
 	 * The log and the PCRs are never read atomically. IMA appends an
 	 * entry before it extends the PCR, so a log read after the quote
 	 * contains every quoted entry and perhaps a few more; the batch ends
-	 * where the replay meets the quote. A PCR read that differs from
-	 * the quote, or a log that never meets it, takes another quote.
+	 * where the replay meets the quote. A log that never meets it (PCRs
+	 * 0-9 changed after the quote, or the log is not this TPM's) takes
+	 * another quote.
 	 */
 	for (sum->attempts = 1; sum->attempts <= QUOTE_ATTEMPTS; sum->attempts++) {
-		if (!quote_once(req, &sel, ev, &values, &consistent, err))
-			goto out;
-		if (!consistent)
-			continue;
-		if (!read_log(req, ev->batch.first_index, &log, err) ||
+		if (!quote_once(req, &sel, ev, &target, err) ||
+		    !read_log(req, ev->batch.first_index, &log, err) ||
 		    !batch_find_cut(log.data, log.len, log.big_endian, log.skip,
 				    ev->batch.start_banks,
-				    ev->batch.start_pcr10, &values, &cut,
-				    err))
+				    ev->batch.start_pcr10, batch_meets_quote, &target,
+				    &cut, err))
 			goto out;
 		if (cut.found)
 			break;
 	}
-	if (!consistent) {
-		ima_error_set(err, NULL, IMA_OFFSET_NONE,
-			      "after %u quotes the PCRs still changed between each quote and the PCR read",
-			      QUOTE_ATTEMPTS);
-		goto out;
-	}
 	if (!cut.found) {
 		ima_error_set(err, NULL, IMA_OFFSET_NONE,
-			      "after %u quotes no prefix of the %llu entries from index %llu replays to the quoted PCR %u: the log does not belong to this TPM and boot",
+			      "after %u quotes no prefix of the %llu entries from index %llu replays to the quoted PCRs: the log does not belong to this TPM and boot, or PCRs 0-9 keep changing",
 			      QUOTE_ATTEMPTS, (unsigned long long)cut.available,
-			      (unsigned long long)ev->batch.first_index, IMA_PCR);
+			      (unsigned long long)ev->batch.first_index);
 		goto out;
 	}
+	sum->pcr10_moved = !target.read_is_quoted;
+	if (!quoted_pcrs_encode(&sel, &values, &ev->pcrs, &ev->pcrs_len, err))
+		goto out;
 	sum->waiting = cut.available - cut.entries;
 	fill_host(&ev->batch, log.source);
 	ok = take_batch(ev, &log, &cut, err);

@@ -9,7 +9,7 @@
 #include "evidence.h"
 #include "tpm.h"
 
-/* Quote attempts before giving up on PCRs that keep changing. */
+/* Quote attempts before giving up on a log that never meets the quote. */
 #define QUOTE_ATTEMPTS	5
 
 enum quote_source {
@@ -33,6 +33,7 @@ struct quote_summary {
 	bool rebooted;			/* previous batch is from another boot */
 	uint64_t waiting;		/* entries left for the next batch */
 	unsigned int attempts;
+	bool pcr10_moved;		/* PCR 10 changed after the quote */
 };
 
 /*

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # imatap provision, quote and verify through /dev/tpmrm0 while a workload
-# keeps adding entries. Provision creates the attestation key once and then
+# keeps adding entries, so PCR 10 usually moves on between a quote and the
+# PCR read after it ("PCR 10 moved on after the quote"). Provision creates the attestation key once and then
 # reuses it. Three chained batches verify with their nonces, cover
 # consecutive non-empty entry ranges and come from the module's netlink
 # dump. tpm2_checkquote accepts the exported third quote, and the chain
