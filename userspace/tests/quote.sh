@@ -16,10 +16,14 @@ imatap=${IMATAP:-$here/../imatap}
 cases=${IMATAP_CASES:-$here/../../../shared/cases/ima-logs}
 log=$cases/debian61-imasig/binary_runtime_measurements
 edit=$here/evidence-edit
+provision_tpm2=$here/../../scripts/imatap-provision-tpm2
 
 ak_ecc=0x81010002
 ak_rsa=0x81010003
 ak_tools=0x81010004
+ak_script=0x81010005
+ak_script_rsa=0x81010006
+ak_script_ek=0x81010007
 
 passed=0
 failed=0
@@ -57,7 +61,7 @@ finish() {
 }
 
 echo "KTAP version 1"
-echo "1..41"
+echo "1..49"
 
 for tool in swtpm swtpm_setup tpm2_pcrextend tpm2_checkquote tpm2_createak \
 	    tpm2_evictcontrol tpm2_quote tpm2_flushcontext python3; do
@@ -140,6 +144,25 @@ check "tpm2_checkquote accepts imatap key" \
 	tpm2_checkquote -u "$tmp/ecc.pub" -m "$tmp/t.msg" -s "$tmp/t.sig" \
 	-f "$tmp/t.pcrs" -g sha256 -q 00ff >/dev/null
 
+# scripts/imatap-provision-tpm2 does what provision does with tpm2-tools:
+# each side reuses the other's keys, and both write the same files.
+same_exports() {
+	cmp "$1.pem" "$2.pem" && cmp "$1.pub" "$2.pub" && cmp "$1.name" "$2.name"
+}
+"$provision_tpm2" --handle $ak_script --output "$tmp/script" >"$tmp/s1" 2>&1
+check "tpm2-tools script creates ecc key" grep -q "^created attestation key at $ak_script, name 000b" "$tmp/s1"
+"$imatap" provision --handle $ak_script --output "$tmp/script-imatap" >"$tmp/s2" 2>&1
+check "provision reuses tpm2-tools script key" grep -q "^reused attestation key at $ak_script" "$tmp/s2"
+check "script and provision export the same ecc key" same_exports "$tmp/script" "$tmp/script-imatap"
+"$imatap" provision --rsa --handle $ak_script_rsa --output "$tmp/rsa-imatap" >/dev/null 2>&1
+"$provision_tpm2" --rsa --handle $ak_script_rsa --output "$tmp/rsa-script" >"$tmp/s3" 2>&1
+check "tpm2-tools script reuses provision rsa key" grep -q "^reused attestation key at $ak_script_rsa" "$tmp/s3"
+check "script and provision export the same rsa key" same_exports "$tmp/rsa-script" "$tmp/rsa-imatap"
+"$provision_tpm2" --handle $ak_script_rsa --output "$tmp/wrong-script" >"$tmp/s4" 2>&1
+check "tpm2-tools script rejects other key kind" test $? = 5
+"$provision_tpm2" --ek-handle 0x810100aa --handle $ak_script_ek --output "$tmp/ek-script" >"$tmp/s5" 2>&1
+check "tpm2-tools script makes a transient ek" grep -q "^created attestation key at $ak_script_ek" "$tmp/s5"
+
 # Batch 1: entries 0-9 extended, 23 in the log file.
 extend_log "$log" 0 10
 "$imatap" quote --nonce 01020304 --log "$log" --output "$tmp/b1.json" 2>"$tmp/q1"
@@ -166,6 +189,8 @@ check "verify reports entries 10-17" output_has "verified: entries 10-17 (8), co
 # An RSA key quotes a new chain over everything extended so far.
 "$imatap" quote --nonce 0c --handle $ak_rsa --log "$log" --output "$tmp/r1.json" 2>/dev/null
 check "verify accepts rsa batch" verify_ok "$tmp/r1.json" --ak "$tmp/rsa.pem" --nonce 0c
+"$imatap" quote --nonce 0d --handle $ak_script --log "$log" --output "$tmp/s1.json" 2>/dev/null
+check "batch of tpm2-tools script key verifies" verify_ok "$tmp/s1.json" --ak "$tmp/script.pem" --nonce 0d
 
 # Each check fails on a crafted case.
 check "wrong nonce fails nonce" verify_fails nonce "$tmp/b1.json" --ak "$tmp/ecc.pem" --nonce 01020305
