@@ -88,6 +88,19 @@ static TPM2B_DIGEST quoted_digest(const struct fixture *f,
 	return d;
 }
 
+/* A target over the fixture's values, for a quote of PCR 10 = pcr10. */
+static struct batch_quote_target target(struct fixture *f, bool read_is_quoted,
+					const uint8_t *pcr10)
+{
+	struct batch_quote_target t = {
+		.selection = &f->sel, .values = &f->values,
+		.hash_alg = TPM2_ALG_SHA256, .read_is_quoted = read_is_quoted,
+	};
+
+	t.digest = quoted_digest(f, pcr10);
+	return t;
+}
+
 static bool cut(struct fixture *f, const struct batch_quote_target *t,
 		struct batch_cut *c)
 {
@@ -144,11 +157,7 @@ static void cut_at_read_pcr10(void **state)
 	(void)state;
 	build(&f);
 	memcpy(f.values.value[f.sha1][IMA_PCR], f.pcr10[1], SHA1_LEN);
-	t = (struct batch_quote_target){
-		.selection = &f.sel, .values = &f.values,
-		.hash_alg = TPM2_ALG_SHA256, .read_is_quoted = true,
-	};
-	t.digest = quoted_digest(&f, f.pcr10[1]);
+	t = target(&f, true, f.pcr10[1]);
 	assert_true(cut(&f, &t, &c));
 	assert_true(c.found);
 	assert_int_equal(c.entries, 1);
@@ -169,11 +178,7 @@ static void cut_at_quote_when_pcr10_moved_on(void **state)
 	(void)state;
 	build(&f);
 	memcpy(f.values.value[f.sha1][IMA_PCR], f.pcr10[3], SHA1_LEN);
-	t = (struct batch_quote_target){
-		.selection = &f.sel, .values = &f.values,
-		.hash_alg = TPM2_ALG_SHA256, .read_is_quoted = false,
-	};
-	t.digest = quoted_digest(&f, f.pcr10[2]);
+	t = target(&f, false, f.pcr10[2]);
 	assert_true(cut(&f, &t, &c));
 	assert_true(c.found);
 	assert_int_equal(c.entries, 2);
@@ -199,11 +204,7 @@ static void no_cut_when_other_pcr_changed(void **state)
 
 	(void)state;
 	build(&f);
-	t = (struct batch_quote_target){
-		.selection = &f.sel, .values = &f.values,
-		.hash_alg = TPM2_ALG_SHA256, .read_is_quoted = false,
-	};
-	t.digest = quoted_digest(&f, f.pcr10[2]);
+	t = target(&f, false, f.pcr10[2]);
 	f.values.value[f.sha1][3][0] ^= 1;
 	assert_true(cut(&f, &t, &c));
 	assert_false(c.found);
@@ -224,10 +225,7 @@ static void unreplayed_bank_is_an_error(void **state)
 	f.sel.count = 2;
 	f.sel.pcrSelections[1] = f.sel.pcrSelections[0];
 	f.sel.pcrSelections[1].hash = TPM2_ALG_SHA256;
-	t = (struct batch_quote_target){
-		.selection = &f.sel, .values = &f.values,
-		.hash_alg = TPM2_ALG_SHA256, .read_is_quoted = false,
-	};
+	t = target(&f, false, f.pcr10[0]);
 	assert_false(batch_find_cut(f.log.data, f.log.len, false, 0,
 				    1U << f.sha1, f.start, batch_meets_quote,
 				    &t, &c, &err));
