@@ -215,6 +215,7 @@ result $? "systemd-analyze verify reports a misspelt setting"
 settings_missing=
 for line in \
 	'CapabilityBoundingSet=CAP_NET_ADMIN' \
+	'SupplementaryGroups=tss' \
 	'NoNewPrivileges=yes' \
 	'ProtectSystem=strict' \
 	'StateDirectory=imatap' \
@@ -391,10 +392,10 @@ check "configuration and init script are conffiles" sh -c "
 	grep -qx /etc/init.d/imatap '$tmp/control/conffiles'"
 depends=$(dpkg-deb -f "$deb" Depends 2>/dev/null)
 case $depends in
-*libtss2-esys*libssl3* | *libssl3*libtss2-esys*) true ;;
+*tpm-udev*libtss2-esys*libssl3* | *tpm-udev*libssl3*libtss2-esys*) true ;;
 *) echo "# Depends: $depends"; false ;;
 esac
-result $? "imatap depends on its shared libraries"
+result $? "imatap depends on tpm-udev and its shared libraries"
 [ "$(dpkg-deb -f "$dkmsdeb" Architecture 2>/dev/null)" = all ] &&
 	dpkg-deb -f "$dkmsdeb" Depends 2>/dev/null | grep -q '\bdkms\b'
 result $? "imatap-dkms is arch all and depends on dkms"
