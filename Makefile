@@ -12,12 +12,12 @@ VERSION := $(shell cat VERSION)
 
 # Installation directories. Packages set PREFIX=/usr; /etc, /var and the
 # DKMS tree under /usr/src are where their readers look, whatever PREFIX is.
+# The state directory is fixed: the unit's StateDirectory= names it.
 PREFIX ?= /usr/local
 DESTDIR ?=
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
-STATEDIR ?= /var/lib/imatap
 # systemd reads units and modules-load.d files from /usr/local/lib too.
 # Debian 12 ships units in /lib/systemd/system (pkg-config systemd says so).
 ifeq ($(PREFIX),/usr)
@@ -91,10 +91,12 @@ install: userspace
 	install -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
 	$(if $(MAN5),install -D -m 0644 -t $(DESTDIR)$(MANDIR)/man5 $(MAN5))
 	install -d $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSCONFDIR)/init.d
-	sed 's|/usr/sbin/imatap|$(SBINDIR)/imatap|' scripts/imatap.service \
+	sed -e 's|/usr/sbin/imatap|$(SBINDIR)/imatap|' \
+		-e 's|/etc/imatap/|$(SYSCONFDIR)/imatap/|' scripts/imatap.service \
 		>$(DESTDIR)$(SYSTEMDUNITDIR)/imatap.service
 	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/imatap.service
-	sed 's|^DAEMON=/usr/sbin/imatap$$|DAEMON=$(SBINDIR)/imatap|' \
+	sed -e 's|^DAEMON=/usr/sbin/imatap$$|DAEMON=$(SBINDIR)/imatap|' \
+		-e 's|^CONFIG=/etc/imatap/|CONFIG=$(SYSCONFDIR)/imatap/|' \
 		scripts/imatap.init >$(DESTDIR)$(SYSCONFDIR)/init.d/imatap
 	chmod 0755 $(DESTDIR)$(SYSCONFDIR)/init.d/imatap
 	install -D -m 0644 scripts/modules-load.conf \
@@ -107,7 +109,7 @@ install: userspace
 		install -m 0644 userspace/imatap.conf \
 			$(DESTDIR)$(SYSCONFDIR)/imatap/imatap.conf; \
 	fi
-	install -d -m 0700 $(DESTDIR)$(STATEDIR)
+	install -d -m 0700 $(DESTDIR)/var/lib/imatap
 
 # The module built for KRELEASE, into /lib/modules/KRELEASE/updates.
 install-module: module
