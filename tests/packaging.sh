@@ -131,8 +131,14 @@ krel=$(scripts/install-deps --print-kernel)
 # so that no build output of this checkout leaks into a test.
 srcdir=$tmp/src/imatap-$version
 mkdir -p "$srcdir"
-git ls-files -z --cached --others --exclude-standard |
-	xargs -0 cp --parents -t "$srcdir"
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+	git ls-files -z --cached --others --exclude-standard |
+		xargs -0 cp --parents -t "$srcdir"
+else
+	echo "# not a git checkout: copying the tree without userspace/build"
+	tar -cf - --exclude=./userspace/build --exclude=./tests/vm/out . |
+		tar -xf - -C "$srcdir"
+fi
 
 # make install
 dest=$tmp/dest-local
