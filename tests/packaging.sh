@@ -112,8 +112,8 @@ echo "TAP version 13"
 
 # Prerequisites
 missing=
-for cmd in debootstrap dpkg-buildpackage dh dh_dkms dkms shellcheck \
-	systemd-analyze unshare gcc; do
+for cmd in debootstrap dpkg-buildpackage dh dh_dkms dkms lintian \
+	shellcheck systemd-analyze unshare gcc; do
 	command -v "$cmd" >/dev/null 2>&1 || missing="$missing $cmd"
 done
 if [ "$(id -u)" != 0 ]; then
@@ -416,6 +416,9 @@ echo "# VERSION $version, changelog $changelog_version, package" \
 	[ "$(dpkg-deb -f "$deb" Version)" = "$version" ] &&
 	[ "$dkmsconf_version" = "$version" ]
 result $? "changelog, packages and dkms.conf carry VERSION"
+
+check "lintian finds no error or warning" \
+	lintian --fail-on error,warning "$debs/imatap_${version}_$arch.changes"
 
 echo 99.0.0 >"$srcdir/VERSION"
 (cd "$srcdir" && debian/rules clean) >"$tmp/log" 2>&1
