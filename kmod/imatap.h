@@ -8,7 +8,7 @@
 
 #include "compat.h"
 
-#define IMATAP_VERSION "0.1.0"
+/* IMATAP_VERSION is defined by kmod/Kbuild from the top-level VERSION file. */
 
 /* IMA's globals, found through kallsyms at load. */
 struct imatap_ima {

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 #
 # The guest half of "make demo" (scripts/demo): a golden reference from the
 # guest's own tree, the live stream as an auditor reads it, two quoted and
@@ -6,6 +7,7 @@
 # after a configuration file changes and an unknown program runs.
 # vm-boot: tpm
 # vm-timeout: 600
+# shellcheck source=tests/vm/guest/lib.sh
 . /vm/lib.sh
 t_require_module
 

@@ -25,6 +25,7 @@ static const struct subcommand subcommands[] = {
 	{ "appraise", cmd_appraise, "judge each entry against reference values and write an EAR" },
 	{ "reference", cmd_reference, "generate a runtime policy from a golden tree" },
 	{ "ear", cmd_ear, "verify an EAR attestation result signed as a JWS" },
+	{ "version", cmd_version, "print the version of imatap" },
 	{ "help", cmd_help, "show this help, or a command's with 'help COMMAND'" },
 };
 
@@ -73,6 +74,28 @@ int cmd_help(int argc, char **argv)
 	return IMATAP_EXIT_OK;
 }
 
+/*
+ * Print "imatap VERSION" for "version" and "--version". The module reports
+ * the same VERSION in its status reply.
+ */
+int cmd_version(int argc, char **argv)
+{
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
+			  strcmp(argv[1], "-h") == 0)) {
+		printf("Usage: %s version\n\nPrint the version of the helper, "
+		       "which the kernel module and packages share.\n",
+		       imatap_prog);
+		return IMATAP_EXIT_OK;
+	}
+	if (argc > 1) {
+		fprintf(stderr, "%s version: unexpected argument \"%s\"; it takes none\n",
+			imatap_prog, argv[1]);
+		return IMATAP_EXIT_USAGE;
+	}
+	printf("%s %s\n", imatap_prog, IMATAP_VERSION);
+	return IMATAP_EXIT_OK;
+}
+
 int imatap_open_log(const char *path)
 {
 	int fd;
@@ -96,6 +119,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
 		return cmd_help(argc - 1, argv + 1);
+	if (strcmp(argv[1], "--version") == 0)
+		return cmd_version(argc - 1, argv + 1);
 
 	for (i = 0; i < SUBCOMMAND_COUNT; i++)
 		if (strcmp(argv[1], subcommands[i].name) == 0)
