@@ -47,7 +47,8 @@ static void appraise_usage(FILE *out)
 		"  --ak KEY            the attestation key that verifies EVIDENCE (required\n"
 		"                      with EVIDENCE)\n"
 		"  --nonce HEX         the nonce the quote must carry; also the EAR's eat_nonce\n"
-
+		"  --previous EVIDENCE the batch before EVIDENCE, whose chain it continues;\n"
+		"                      without it EVIDENCE must start at entry 0\n"
 		"  --live              read %s\n"
 		"  --format FORMAT     text (default) or json: the posture summary\n"
 		"  --ear FILE          write the EAR attestation result as a JWS to FILE\n"
@@ -69,6 +70,7 @@ struct appraise_args {
 	size_t num_keys;
 	const char *set;
 	const char *ak;
+	const char *previous;
 	const char *input;
 	const char *ear;
 	const char *ear_key;
@@ -101,6 +103,7 @@ static int parse_args(int argc, char **argv, struct appraise_args *args)
 		{ "violations", required_argument, NULL, 'v' },
 		{ "ak", required_argument, NULL, 'a' },
 		{ "nonce", required_argument, NULL, 'n' },
+		{ "previous", required_argument, NULL, 'p' },
 		{ "live", no_argument, NULL, 'l' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "ear", required_argument, NULL, 'e' },
@@ -145,6 +148,9 @@ static int parse_args(int argc, char **argv, struct appraise_args *args)
 					imatap_prog, optarg, 2 * NONCE_MAX);
 				return IMATAP_EXIT_USAGE;
 			}
+			break;
+		case 'p':
+			args->previous = optarg;
 			break;
 		case 'l':
 			args->live = true;
@@ -232,6 +238,7 @@ static bool is_evidence(const char *path)
 
 struct log_input {
 	struct evidence ev;
+	struct evidence previous;
 	struct verify_result res;
 	uint8_t *data;		/* the whole log, for --live */
 	size_t len;
@@ -314,6 +321,11 @@ static int open_input(const struct appraise_args *args, struct log_input *in,
 	}
 	if (!evidence_read(args->input, &in->ev, err))
 		return IMATAP_EXIT_MALFORMED;
+	if (args->previous) {
+		if (!evidence_read(args->previous, &in->previous, err))
+			return IMATAP_EXIT_MALFORMED;
+		req.previous = &in->previous;
+	}
 	if (!ak_key_load(&ak, args->ak, err))
 		return IMATAP_EXIT_ERROR;
 	req.ak = &ak;
@@ -338,6 +350,7 @@ static void close_input(struct log_input *in)
 	free(in->data);
 	verify_result_free(&in->res);
 	evidence_free(&in->ev);
+	evidence_free(&in->previous);
 }
 
 static bool write_ear(const struct appraise_args *args,
