@@ -2,9 +2,10 @@
 /*
  * Appraisal of a chain of batches, batch by batch, as the daemon makes
  * it. One appraisal runs over every entry since the chain's first batch,
- * so boot_aggregate (only in the first batch), the benchmark controls and
- * "currently good" see the whole log so far; each batch's result is that
- * appraisal settled after the batch, with the batch's own verdict counts.
+ * so that boot_aggregate (only in the first batch), the benchmark
+ * controls and "currently good" cover the whole log so far. Each batch's
+ * result is that appraisal settled after the batch, with the batch's own
+ * verdict counts.
  */
 #ifndef IMATAP_CHAINAPPRAISE_H
 #define IMATAP_CHAINAPPRAISE_H

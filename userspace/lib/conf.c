@@ -145,7 +145,10 @@ static bool parse_ulong(const char *text, unsigned long min,
 	return true;
 }
 
-/* Store value under key k; where ("FILE:LINE" or "--option") prefixes errors. */
+/*
+ * Store value under key k. Errors start with where: "FILE:LINE" or
+ * "--option".
+ */
 static bool set_value(struct daemon_config *cfg, int k, const char *value,
 		      const char *where, struct ima_error *err)
 {
@@ -231,7 +234,7 @@ static bool set_value(struct daemon_config *cfg, int k, const char *value,
 	return ok;
 }
 
-/* Cut leading and trailing blanks; returns the start within s. */
+/* Cut leading and trailing blanks and return the start within s. */
 static char *trim(char *s)
 {
 	size_t len;

@@ -41,7 +41,7 @@ void journal_record_free(struct journal_record *rec);
 /* Encode rec as the record file's text; NULL with err set on failure. */
 char *journal_record_encode(const struct journal_record *rec,
 			    struct ima_error *err);
-/* Decode a record; the appraisal and EAR may be absent. */
+/* Decode a record. The appraisal and EAR may be absent. */
 bool journal_record_decode(const char *text, size_t len,
 			   struct journal_record *rec, struct ima_error *err);
 bool journal_record_read(int dirfd, const char *name,
@@ -106,10 +106,10 @@ struct journal_walk {
 };
 
 /*
- * Check records[begin, end) of l, one chain, in order: each decodes,
- * carries an appraisal, has at least one entry, starts where its name
- * says, and verifies with ak and its own nonce, the first as the start of
- * a chain at entry 0 and each other as the continuation of the one
+ * Check records[begin, end) of l, one chain, in order. Each must decode,
+ * carry an appraisal, hold at least one entry, start at the entry its
+ * name gives, and verify with ak and its own nonce: the first as the
+ * start of a chain at entry 0, each other as the continuation of the one
  * before. Stops at the first that fails. Returns false only when fn or
  * reading the directory fails (then err is set).
  */
@@ -122,7 +122,7 @@ void journal_walk_free(struct journal_walk *walk);
 /* Move dirfd/name into the damaged subdirectory, made when missing. */
 bool journal_set_aside(int dirfd, const char *name, struct ima_error *err);
 
-/* Where a daemon goes on after journal_recover(). */
+/* The state a daemon continues from after journal_recover(). */
 struct journal_recovery {
 	unsigned int temp_removed;
 	unsigned int unknown;		/* files that are not records */
@@ -139,8 +139,9 @@ struct journal_recovery {
  * Prepare a journal for writing after a start or a crash: remove
  * temporary files, check the last chain with journal_walk_chain(), and
  * move its records from the first that fails on into damaged/. When the
- * good records are of the boot boot_id, the chain resumes after them and
- * fn has seen each; otherwise the next chain number starts at entry 0.
+ * good records are of the boot boot_id, the chain resumes after them, and
+ * fn was called for each. Otherwise the next chain number starts at
+ * entry 0.
  * Returns false on I/O failure, a failure of fn, or a journal with
  * JOURNAL_CHAIN_MAX chains.
  */

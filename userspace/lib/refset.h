@@ -33,7 +33,7 @@ struct refset {
 /*
  * Load the set first (and its runtime policy), then the references,
  * excludes and keys. On failure err names the file and, for a malformed
- * one, the line and column; *malformed tells the two apart.
+ * one, the line and column. *malformed is false when a file cannot be read.
  */
 bool refset_load(struct refset *rs, const struct refset_files *files,
 		 bool *malformed, struct ima_error *err);
