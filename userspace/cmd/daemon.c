@@ -366,8 +366,8 @@ static void daemon_usage(FILE *out)
 		"\n"
 		"  --config FILE          configuration file (default %s)\n"
 		"  --stderr               log to standard error as well as to syslog\n"
-		"  --log FILE             read entries from this binary log instead of\n"
-		"                         %s, polled; for tests\n"
+		"  --log FILE             read entries from this binary log file, polled,\n"
+		"                         instead of securityfs; for tests\n"
 		"\n"
 		"These options override the key of the same name in the file\n"
 		"(imatap.conf(5)); a list option replaces the file's list:\n"
@@ -392,7 +392,7 @@ static void daemon_usage(FILE *out)
 		"Exit codes: 0 stopped by a signal after the last batch, 2 usage or\n"
 		"configuration error, 3 a malformed reference file, 5 TPM, journal or\n"
 		"I/O failure.\n",
-		imatap_prog, CONF_DEFAULT_PATH, IMA_BINARY_LOG, CONF_DEFAULT_JOURNAL,
+		imatap_prog, CONF_DEFAULT_PATH, CONF_DEFAULT_JOURNAL,
 		IMATAP_TCTI_ENV, IMATAP_AK_HANDLE, TPM_EK_RSA_HANDLE,
 		CONF_DEFAULT_BATCH_ENTRIES, CONF_DEFAULT_BATCH_SECONDS,
 		CONF_DEFAULT_POLL_SECONDS);

@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "../lib/chainappraise.h"
 #include "../lib/journal.h"
 #include "logbuilder.h"
 
@@ -394,6 +395,80 @@ static void recover_starts_next_chain_after_reboot(void **state)
 	journal_recovery_free(&r);
 }
 
+struct appraise_walk {
+	struct chain_appraisal ca;
+	uint64_t entries[CASE_RECORDS];
+	size_t batches;
+};
+
+static bool appraise_batch(const struct journal_record *rec,
+			   const struct verify_result *res, void *arg,
+			   struct ima_error *err)
+{
+	struct appraise_walk *w = arg;
+	struct batch_appraisal b;
+
+	if (!chain_appraise_batch(&w->ca, &rec->ev, res, &b, err))
+		return false;
+	assert_int_equal(b.first_index, rec->ev.batch.first_index);
+	assert_int_equal(b.entries, rec->ev.batch.entries);
+	/* No reference values: every entry of every batch fails. */
+	assert_int_equal(b.failing, b.entries);
+	w->entries[w->batches++] = b.entries;
+	return true;
+}
+
+/* The case chain, batch by batch, against empty reference values. */
+static void chain_appraisal_batch_by_batch(void **state)
+{
+	struct fixture *f = *state;
+	struct appraise_walk w = { 0 };
+	struct journal_listing l;
+	struct journal_walk walk;
+	struct journal_record first;
+	struct batch_appraisal b;
+	struct ima_error err;
+	struct refset rs = { 0 };
+	char *json;
+
+	refs_init(&rs.refs);
+	assert_true(chain_appraisal_init(&w.ca, &rs, false));
+	assert_true(journal_list(f->dirfd, false, &l, &err));
+	assert_true(journal_walk_chain(f->dirfd, &l, 0, l.count, &f->ak,
+				       appraise_batch, &w, &walk, &err));
+	assert_false(walk.failed);
+	assert_int_equal(w.batches, CASE_RECORDS);
+	assert_int_equal(w.ca.a.entries, CASE_ENTRIES);
+	assert_int_equal(w.ca.next_index, CASE_ENTRIES);
+	assert_string_equal(appraise_status(&w.ca.a), "contraindicated");
+
+	/* A batch that does not start where the chain ends is rejected. */
+	if (!journal_record_read(f->dirfd, case_names[0], &first, &err))
+		fail_msg("%s", err.msg);
+	assert_false(chain_appraise_batch(&w.ca, &first.ev, NULL, &b, &err));
+	assert_non_null(strstr(err.msg, "starts at entry 0"));
+
+	/* The result of the last batch as the journal stores it. */
+	b.first_index = 20;
+	b.entries = 3;
+	b.failing = 3;
+	b.first_finding = w.ca.a.num_findings - 3;
+	b.status = appraise_status(&w.ca.a);
+	json = batch_appraisal_json(&w.ca, &b, 2, &err);
+	assert_non_null(json);
+	assert_non_null(strstr(json, "\"status\":\"contraindicated\""));
+	assert_non_null(strstr(json, "\"chain_entries\":23"));
+	assert_non_null(strstr(json, "\"index\":21"));
+	assert_null(strstr(json, "\"index\":22"));
+	free(json);
+
+	journal_record_free(&first);
+	journal_walk_free(&walk);
+	journal_listing_free(&l);
+	chain_appraisal_free(&w.ca);
+	refset_free(&rs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -409,6 +484,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(recover_sets_aside_out_of_order_record, setup, teardown),
 		cmocka_unit_test_setup_teardown(recover_stops_at_gap, setup, teardown),
 		cmocka_unit_test_setup_teardown(recover_starts_next_chain_after_reboot, setup, teardown),
+		cmocka_unit_test_setup_teardown(chain_appraisal_batch_by_batch, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
