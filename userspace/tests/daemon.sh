@@ -41,7 +41,7 @@ finish() {
 }
 
 echo "KTAP version 1"
-echo "1..24"
+echo "1..28"
 for tool in swtpm swtpm_setup tpm2_pcrextend python3; do
 	if ! command -v "$tool" >/dev/null; then
 		echo "# missing $tool: run scripts/install-deps"
@@ -214,6 +214,18 @@ second=$(ls "$J" | grep '^000001-' | sed -n 2p)
 first=$(ls "$J" | grep '^000001-' | sed -n 1p)
 expect_exit 0 "a record verifies with imatap verify --previous" \
 	"$imatap" verify "$J/$second" --ak "$J/ak.pub" --previous "$J/$first"
+
+# ... and for imatap appraise, which without --previous fails the chain check.
+expect_exit 1 "appraise of a later record without --previous" \
+	"$imatap" appraise --reference "$tmp/allowlist" --ak "$J/ak.pub" "$J/$second"
+expect_text "$tmp/out" "EVIDENCE FAILED: evidence check chain failed" \
+	"appraise without --previous reports the chain check"
+expect_exit 1 "appraise of a later record with --previous" \
+	"$imatap" appraise --reference "$tmp/allowlist" --ak "$J/ak.pub" \
+	--previous "$J/$first" "$J/$second"
+! grep -q "EVIDENCE FAILED" "$tmp/out" && ! grep -q "^claims:.* 99" "$tmp/out" &&
+	grep -q "^failing entries: [1-9][0-9]* of [1-9]" "$tmp/out"
+result $? "appraise with --previous verifies the record and judges its entries"
 
 # A changed byte in a record fails the journal check.
 cp -a "$J" "$tmp/tampered"
