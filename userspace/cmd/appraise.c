@@ -284,6 +284,11 @@ static int open_input(const struct appraise_args *args, struct log_input *in,
 	struct ak_key ak = { 0 };
 
 	in->fd = -1;
+	if (args->previous && (args->live || !is_evidence(args->input))) {
+		fprintf(stderr, "%s appraise: --previous needs EVIDENCE to continue, not a log\n",
+			imatap_prog);
+		return IMATAP_EXIT_USAGE;
+	}
 	/* A pipe and securityfs can be read only once: keep them whole. */
 	if (args->live || strcmp(args->input, "-") == 0) {
 		if (!ima_read_file(args->live ? IMA_BINARY_LOG : "-",

@@ -41,7 +41,7 @@ finish() {
 }
 
 echo "KTAP version 1"
-echo "1..28"
+echo "1..29"
 for tool in swtpm swtpm_setup tpm2_pcrextend python3; do
 	if ! command -v "$tool" >/dev/null; then
 		echo "# missing $tool: run scripts/install-deps"
@@ -226,6 +226,8 @@ expect_exit 1 "appraise of a later record with --previous" \
 ! grep -q "EVIDENCE FAILED" "$tmp/out" && ! grep -q "^claims:.* 99" "$tmp/out" &&
 	grep -q "^failing entries: [1-9][0-9]* of [1-9]" "$tmp/out"
 result $? "appraise with --previous verifies the record and judges its entries"
+expect_exit 2 "appraise --previous with a log is a usage error" \
+	"$imatap" appraise --reference "$tmp/allowlist" --previous "$J/$first" "$tmp/log"
 
 # A changed byte in a record fails the journal check.
 cp -a "$J" "$tmp/tampered"
