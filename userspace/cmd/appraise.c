@@ -19,6 +19,7 @@
 #include "../lib/fileio.h"
 #include "../lib/hex.h"
 #include "../lib/jws.h"
+#include "../lib/refset.h"
 #include "../lib/verify.h"
 #include "imatap.h"
 
@@ -46,6 +47,8 @@ static void appraise_usage(FILE *out)
 		"  --ak KEY            the attestation key that verifies EVIDENCE (required\n"
 		"                      with EVIDENCE)\n"
 		"  --nonce HEX         the nonce the quote must carry; also the EAR's eat_nonce\n"
+		"  --previous EVIDENCE the batch before EVIDENCE, whose chain it continues;\n"
+		"                      without it EVIDENCE must start at entry 0\n"
 		"  --live              read %s\n"
 		"  --format FORMAT     text (default) or json: the posture summary\n"
 		"  --ear FILE          write the EAR attestation result as a JWS to FILE\n"
@@ -67,6 +70,7 @@ struct appraise_args {
 	size_t num_keys;
 	const char *set;
 	const char *ak;
+	const char *previous;
 	const char *input;
 	const char *ear;
 	const char *ear_key;
@@ -99,6 +103,7 @@ static int parse_args(int argc, char **argv, struct appraise_args *args)
 		{ "violations", required_argument, NULL, 'v' },
 		{ "ak", required_argument, NULL, 'a' },
 		{ "nonce", required_argument, NULL, 'n' },
+		{ "previous", required_argument, NULL, 'p' },
 		{ "live", no_argument, NULL, 'l' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "ear", required_argument, NULL, 'e' },
@@ -143,6 +148,9 @@ static int parse_args(int argc, char **argv, struct appraise_args *args)
 					imatap_prog, optarg, 2 * NONCE_MAX);
 				return IMATAP_EXIT_USAGE;
 			}
+			break;
+		case 'p':
+			args->previous = optarg;
 			break;
 		case 'l':
 			args->live = true;
@@ -198,27 +206,20 @@ static int parse_args(int argc, char **argv, struct appraise_args *args)
 }
 
 static bool load_references(const struct appraise_args *args,
-			    struct refs *refs, struct bench_set *set,
+			    struct refset *rs, bool *malformed,
 			    struct ima_error *err)
 {
-	size_t i;
+	struct refset_files files = {
+		.references = args->refs,
+		.num_references = args->num_refs,
+		.excludes = args->excludes,
+		.num_excludes = args->num_excludes,
+		.keys = args->keys,
+		.num_keys = args->num_keys,
+		.set = args->set,
+	};
 
-	if (args->set) {
-		if (!bench_set_load(set, args->set, err))
-			return false;
-		if (set->policy && !refs_load(refs, set->policy, err))
-			return false;
-	}
-	for (i = 0; i < args->num_refs; i++)
-		if (!refs_load(refs, args->refs[i], err))
-			return false;
-	for (i = 0; i < args->num_excludes; i++)
-		if (!refs_load_excludes(refs, args->excludes[i], err))
-			return false;
-	for (i = 0; i < args->num_keys; i++)
-		if (!refs_load_key(refs, args->keys[i], err))
-			return false;
-	return true;
+	return refset_load(rs, &files, malformed, err);
 }
 
 /* Whether path contains evidence (JSON) rather than a binary log. */
@@ -237,6 +238,7 @@ static bool is_evidence(const char *path)
 
 struct log_input {
 	struct evidence ev;
+	struct evidence previous;
 	struct verify_result res;
 	uint8_t *data;		/* the whole log, for --live */
 	size_t len;
@@ -282,6 +284,11 @@ static int open_input(const struct appraise_args *args, struct log_input *in,
 	struct ak_key ak = { 0 };
 
 	in->fd = -1;
+	if (args->previous && (args->live || !is_evidence(args->input))) {
+		fprintf(stderr, "%s appraise: --previous needs EVIDENCE to continue, not a log\n",
+			imatap_prog);
+		return IMATAP_EXIT_USAGE;
+	}
 	/* A pipe and securityfs can be read only once: keep them whole. */
 	if (args->live || strcmp(args->input, "-") == 0) {
 		if (!ima_read_file(args->live ? IMA_BINARY_LOG : "-",
@@ -319,6 +326,11 @@ static int open_input(const struct appraise_args *args, struct log_input *in,
 	}
 	if (!evidence_read(args->input, &in->ev, err))
 		return IMATAP_EXIT_MALFORMED;
+	if (args->previous) {
+		if (!evidence_read(args->previous, &in->previous, err))
+			return IMATAP_EXIT_MALFORMED;
+		req.previous = &in->previous;
+	}
 	if (!ak_key_load(&ak, args->ak, err))
 		return IMATAP_EXIT_ERROR;
 	req.ak = &ak;
@@ -343,23 +355,18 @@ static void close_input(struct log_input *in)
 	free(in->data);
 	verify_result_free(&in->res);
 	evidence_free(&in->ev);
+	evidence_free(&in->previous);
 }
 
 static bool write_ear(const struct appraise_args *args,
-		      const struct appraise *a, const struct refs *refs,
-		      const struct bench_set *set, struct ima_error *err)
+		      const struct appraise *a, const struct refset *rs,
+		      struct ima_error *err)
 {
-	struct ear_params p = { .iat = time(NULL) };
-	uint8_t chain[64], id[32];
+	struct ear_params p = { .iat = time(NULL), .policy_id = rs->policy_id };
 	EVP_PKEY *key = NULL;
 	char *claims = NULL, *token = NULL;
 	bool ok = false;
 
-	/* The policy id covers the benchmark set as well. */
-	memcpy(chain, refs->policy_id, 32);
-	memcpy(chain + 32, set->digest, 32);
-	SHA256(chain, sizeof(chain), id);
-	p.policy_id = set->name ? id : refs->policy_id;
 	if (args->nonce_len) {
 		p.nonce = args->nonce;
 		p.nonce_len = args->nonce_len;
@@ -391,29 +398,26 @@ int cmd_appraise(int argc, char **argv)
 	struct appraise_input_info info = { 0 };
 	struct log_input in = { .fd = -1 };
 	struct ima_binlog log = { .fd = -1 };
-	struct bench_set set = { 0 };
 	struct appraise a = { 0 };
 	struct ima_record rec;
 	struct ima_error err = { "" };
-	struct refs refs;
+	struct refset rs = { 0 };
 	char *report = NULL;
 	size_t report_len = 0;
 	FILE *out = NULL;
-	bool log_open = false;
+	bool log_open = false, malformed = false;
 	int rc;
 
 	rc = parse_args(argc, argv, &args);
 	if (rc >= 0)
 		return rc;
 	rc = IMATAP_EXIT_ERROR;
-	refs_init(&refs);
-	if (!load_references(&args, &refs, &set, &err)) {
-		rc = strstr(err.msg, "cannot open") ? IMATAP_EXIT_ERROR
-						    : IMATAP_EXIT_MALFORMED;
+	if (!load_references(&args, &rs, &malformed, &err)) {
+		rc = malformed ? IMATAP_EXIT_MALFORMED : IMATAP_EXIT_ERROR;
 		goto fail;
 	}
 	opt.violations_warn = args.violations_warn;
-	if (!appraise_init(&a, &refs, set.name ? &set : NULL, &opt))
+	if (!appraise_init(&a, &rs.refs, rs.set.name ? &rs.set : NULL, &opt))
 		goto nomem;
 
 	rc = open_input(&args, &in, &a, &log, &err);
@@ -442,7 +446,7 @@ int cmd_appraise(int argc, char **argv)
 		goto nomem;
 
 	/* Every input was read and judged: only now write anything. */
-	if (args.ear && !write_ear(&args, &a, &refs, &set, &err))
+	if (args.ear && !write_ear(&args, &a, &rs, &err))
 		goto fail;
 	info.log_digest = in.have_digest ? in.digest : NULL;
 	info.pcrs = in.have_quote ? &in.res.pcrs.values : NULL;
@@ -486,7 +490,6 @@ out:
 	free(report);
 	close_input(&in);
 	appraise_free(&a);
-	refs_free(&refs);
-	bench_set_free(&set);
+	refset_free(&rs);
 	return rc;
 }

@@ -29,6 +29,8 @@ int cmd_verify(int argc, char **argv);
 int cmd_appraise(int argc, char **argv);
 int cmd_reference(int argc, char **argv);
 int cmd_ear(int argc, char **argv);
+int cmd_daemon(int argc, char **argv);
+int cmd_journal(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 

@@ -25,6 +25,8 @@ static const struct subcommand subcommands[] = {
 	{ "appraise", cmd_appraise, "judge each entry against reference values and write an EAR" },
 	{ "reference", cmd_reference, "generate a runtime policy from a golden tree" },
 	{ "ear", cmd_ear, "verify an EAR attestation result signed as a JWS" },
+	{ "daemon", cmd_daemon, "quote, appraise and journal new entries in batches" },
+	{ "journal", cmd_journal, "verify a daemon journal as one unbroken chain" },
 	{ "version", cmd_version, "print the version of imatap" },
 	{ "help", cmd_help, "show this help, or a command's with 'help COMMAND'" },
 };

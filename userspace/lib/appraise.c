@@ -552,7 +552,8 @@ bool appraise_record(struct appraise *a, const struct ima_record *rec)
 	}
 
 	a->counts[v]++;
-	claim_raise(&a->claims[category_claim(cat)], verdict_claim(a, v, cat));
+	claim_raise(&a->record_claims[category_claim(cat)],
+		    verdict_claim(a, v, cat));
 	if (control >= 0 && forbidden)
 		a->forbid_seen[control] = true;
 	else if (control >= 0)
@@ -596,6 +597,8 @@ static bool settle_control(struct appraise *a, size_t c)
 	struct control_result *res = &a->controls[c];
 	size_t i;
 
+	free(res->reason);
+	res->reason = NULL;
 	res->status = BENCH_AFFIRMING;
 	if (a->forbid_seen[c]) {
 		res->status = BENCH_CONTRAINDICATED;
@@ -644,6 +647,7 @@ bool appraise_finish(struct appraise *a)
 {
 	size_t i;
 
+	memcpy(a->claims, a->record_claims, sizeof(a->claims));
 	for (i = 0; a->set && i < a->set->num_controls; i++)
 		if (!settle_control(a, i))
 			return false;

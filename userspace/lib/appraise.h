@@ -90,6 +90,8 @@ struct appraise {
 	bool *forbid_seen;
 	struct control_result *controls;
 
+	/* Claims raised by the records alone; appraise_finish() starts here. */
+	int record_claims[CLAIM_COUNT];
 	int claims[CLAIM_COUNT];
 	bool evidence_failed;
 	char evidence_reason[600];
@@ -116,8 +118,10 @@ void appraise_evidence_failed(struct appraise *a, const char *check,
 			      const char *why);
 
 /*
- * Settle the controls and claims after the last record. Returns false
- * only when out of memory.
+ * Settle the controls and claims after the last record. More records may
+ * follow, and a later call settles them again over every record so far,
+ * as the daemon does after each batch. Returns false only when out of
+ * memory.
  */
 bool appraise_finish(struct appraise *a);
 

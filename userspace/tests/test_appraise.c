@@ -431,6 +431,51 @@ static void load_set(struct bench_set *set)
 	free(text);
 }
 
+/*
+ * Two batches with a settlement after each: a required path measured in
+ * the second batch clears the warning the first settlement gave.
+ */
+static void finish_again_after_more_records(void **state)
+{
+	struct appraise_options opt = { 0 };
+	enum appraise_verdict got[2];
+	struct bench_set set = { 0 };
+	uint8_t d[32];
+	struct logbuf first, second;
+	struct appraise a;
+	struct refs r;
+
+	(void)state;
+	load_set(&set);
+	refs_init(&r);
+	lb_init(&first, false);
+	lb_init(&second, false);
+	digest_of("fstab", d);
+	add_file(&first, "/etc/fstab", d, NULL, 0);
+	digest_of("good sshd", d);
+	add_file(&second, "/etc/ssh/sshd_config", d, NULL, 0);
+	assert_true(appraise_init(&a, &r, &set, &opt));
+
+	run(first.data, first.len, &a, got, 1);
+	assert_int_equal(a.controls[0].status, BENCH_WARNING);
+	assert_non_null(a.controls[0].reason);
+	assert_int_equal(a.claims[CLAIM_CONFIGURATION], AR4SI_UNSAFE);
+	assert_string_equal(appraise_status(&a), "warning");
+
+	run(second.data, second.len, &a, got, 1);
+	assert_int_equal(got[0], VERDICT_MATCH);
+	assert_int_equal(a.entries, 2);
+	assert_int_equal(a.controls[0].status, BENCH_AFFIRMING);
+	assert_null(a.controls[0].reason);
+	assert_int_equal(a.claims[CLAIM_CONFIGURATION], AR4SI_APPROVED);
+	assert_string_equal(appraise_status(&a), "affirming");
+	appraise_free(&a);
+	bench_set_free(&set);
+	lb_free(&first);
+	lb_free(&second);
+	refs_free(&r);
+}
+
 /* A changed configuration file, then restored; a forbidden program. */
 static void set_controls_and_restored_files(void **state)
 {
@@ -559,6 +604,7 @@ int main(void)
 		cmocka_unit_test(signature_verdicts),
 		cmocka_unit_test(unknown_template_is_indeterminate),
 		cmocka_unit_test(set_controls_and_restored_files),
+		cmocka_unit_test(finish_again_after_more_records),
 		cmocka_unit_test(failed_evidence_sets_crypto_failed),
 		cmocka_unit_test(boot_aggregate_checks_quoted_pcrs),
 	};
