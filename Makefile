@@ -87,6 +87,7 @@ install: userspace
 	@test -f userspace/imatap.conf || \
 		{ echo "install: userspace/imatap.conf is missing" >&2; exit 1; }
 	install -D -m 0755 userspace/imatap $(DESTDIR)$(SBINDIR)/imatap
+	install -m 0755 scripts/imatap-provision-tpm2 $(DESTDIR)$(SBINDIR)/
 	install -d $(DESTDIR)$(MANDIR)/man8
 	install -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
 	$(if $(MAN5),install -D -m 0644 -t $(DESTDIR)$(MANDIR)/man5 $(MAN5))
@@ -127,7 +128,7 @@ install-dkms:
 
 # Leaves the configuration and the state directory.
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/imatap
+	rm -f $(DESTDIR)$(SBINDIR)/imatap $(DESTDIR)$(SBINDIR)/imatap-provision-tpm2
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(MAN8)))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5)))
 	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/imatap.service

@@ -155,6 +155,7 @@ expect_file() {
 	fi
 }
 expect_file usr/local/sbin/imatap 755
+expect_file usr/local/sbin/imatap-provision-tpm2 755
 for page in Documentation/man/*.8; do
 	expect_file "usr/local/share/man/man8/${page##*/}" 644
 done
@@ -379,7 +380,8 @@ check "both packages exist" test -f "$deb" -a -f "$dkmsdeb"
 
 dpkg-deb -c "$deb" 2>/dev/null | awk '{print $6}' >"$tmp/contents"
 contents_missing=
-for path in ./usr/sbin/imatap ./usr/share/man/man8/imatap.8.gz \
+for path in ./usr/sbin/imatap ./usr/sbin/imatap-provision-tpm2 \
+	./usr/share/man/man8/imatap.8.gz \
 	./usr/share/man/man8/imatap-log.8.gz \
 	./lib/systemd/system/imatap.service ./etc/init.d/imatap \
 	./usr/lib/modules-load.d/imatap.conf ./etc/imatap/imatap.conf \
