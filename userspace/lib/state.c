@@ -60,8 +60,9 @@ static bool parse_state(char *text, const char *path,
 		if (!value)
 			goto bad;
 		*value++ = 0;
-		if (strcmp(s, STATE_MAGIC) == 0 && line == 1)
-			ok = have_magic = strcmp(value, "1") == 0;
+		if (line == 1)
+			ok = have_magic = strcmp(s, STATE_MAGIC) == 0 &&
+					  strcmp(value, "1") == 0;
 		else if (strcmp(s, "boot_id") == 0 && !have_boot)
 			ok = have_boot = valid_boot_id(value, strlen(value));
 		else if (strcmp(s, "next_index") == 0 && !have_index)
