@@ -85,7 +85,11 @@ enum imatap_follow_result imatap_follow_catch_up(struct imatap_follow *f,
 						 uint64_t start_index,
 						 struct ima_error *err);
 
-/* The group socket, to poll for POLLIN. */
+/*
+ * The group socket, to poll for POLLIN.
+ * NOTE: unloading the module leaves the socket silent; nothing here
+ * notices it.
+ */
 int imatap_follow_fd(const struct imatap_follow *f);
 
 /*
