@@ -6,7 +6,8 @@
 # signals and a closed pipe.
 #
 # Environment: IMATAP_CASES (default ../../shared/cases/ima-logs from the
-# repository root), IMATAP (binary to test; default ./imatap).
+# repository root), IMATAP (binary to test; default: ./imatap and, when
+# built, build/asan/imatap).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -203,6 +204,15 @@ result $? "a closed pipe ends the listener with status 0"
 result $? "a closed pipe prints no error"
 [ -s "$tmp/pipe.state" ]
 result $? "a closed pipe writes the state"
+
+# The same checks against the ASan+UBSan build, when make check built it.
+if [ -z "${IMATAP:-}" ] && [ -x "$top/build/asan/imatap" ]; then
+	IMATAP=$top/build/asan/imatap "$0" >"$tmp/asan.out" 2>&1
+	sed -n 's/^\(not ok\|ok\) [0-9]* - /\1 - asan: /p' "$tmp/asan.out"
+	passed=$((passed + $(grep -c '^ok ' "$tmp/asan.out")))
+	failed=$((failed + $(grep -c '^not ok ' "$tmp/asan.out")))
+	grep -q '^listen: ' "$tmp/asan.out" || failed=$((failed + 1))
+fi
 
 echo "listen: $passed passed, $failed failed"
 [ "$failed" = 0 ]
