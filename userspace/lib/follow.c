@@ -120,6 +120,15 @@ int imatap_follow_fd(const struct imatap_follow *f)
 	return nl_socket_get_fd(f->events);
 }
 
+/* Say which message err is about: "where: message". */
+static void add_context(struct ima_error *err, const char *where)
+{
+	char msg[sizeof(err->msg)];
+
+	memcpy(msg, err->msg, sizeof(msg));
+	snprintf(err->msg, sizeof(err->msg), "%s: %.400s", where, msg);
+}
+
 struct dump_ctx {
 	struct imatap_follow *f;
 	struct ima_error *err;
@@ -132,8 +141,10 @@ static int dump_handler(struct nl_msg *msg, void *arg)
 	struct imatap_follow *f = ctx->f;
 	struct imatap_nl_chunk chunk;
 
-	if (!imatap_nl_parse_chunk(nlmsg_hdr(msg), &chunk, ctx->err))
+	if (!imatap_nl_parse_chunk(nlmsg_hdr(msg), &chunk, ctx->err)) {
+		add_context(ctx->err, "an IMATAP_CMD_GET_ENTRIES reply");
 		goto malformed;
+	}
 	switch (imatap_seq_add(&f->seq, &chunk, IMATAP_SEQ_DUMP, ctx->err)) {
 	case IMATAP_SEQ_PARTIAL:
 		return NL_OK;
@@ -227,8 +238,10 @@ static enum imatap_follow_result group_message(struct imatap_follow *f,
 {
 	struct imatap_nl_chunk chunk;
 
-	if (!imatap_nl_parse_chunk(nlh, &chunk, err))
+	if (!imatap_nl_parse_chunk(nlh, &chunk, err)) {
+		add_context(err, "an IMATAP_CMD_NEW_ENTRY message from the group");
 		return IMATAP_FOLLOW_MALFORMED;
+	}
 	switch (imatap_seq_add(&f->seq, &chunk, IMATAP_SEQ_GROUP, err)) {
 	case IMATAP_SEQ_PARTIAL:
 		return IMATAP_FOLLOW_OK;
