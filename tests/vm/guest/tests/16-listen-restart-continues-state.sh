@@ -13,15 +13,14 @@ command -v imatap >/dev/null || t_skip "userspace/imatap not built"
 
 first=$(t_measurement_count)
 l_start restart --binary --from "$first"
-imatap-storm --dir "$T_DIR/storm" --files 2000 --jobs 2 --violations 10 \
+imatap-storm --dir "$T_DIR/storm" --files 6000 --jobs 2 --violations 10 \
 	>"$T_DIR/storm.out" 2>"$T_DIR/storm.err" &
 storm=$!
-sleep 4
+sleep 2
 l_stop restart
 stopped=$(l_next_index restart)
 t_info "first run stopped at entry $stopped; the storm started at entry $first"
 t_check_gt "entries the first run handled" "$first" "$stopped"
-sleep 2
 l_start restart --binary
 wait "$storm" || t_abort "imatap-storm failed: $(head -c 1000 "$T_DIR/storm.err")"
 
