@@ -22,6 +22,7 @@ enum imatap_exit {
 extern const char *imatap_prog;
 
 int cmd_log(int argc, char **argv);
+int cmd_listen(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_provision(int argc, char **argv);
 int cmd_quote(int argc, char **argv);

@@ -18,6 +18,7 @@ struct subcommand {
 
 static const struct subcommand subcommands[] = {
 	{ "log", cmd_log, "print the measurement list as the kernel's ASCII view or JSON" },
+	{ "listen", cmd_listen, "follow new entries from the module's event stream or securityfs" },
 	{ "replay", cmd_replay, "verify template digests and replay PCRs against reference values" },
 	{ "provision", cmd_provision, "create or reuse the TPM attestation key and export it" },
 	{ "quote", cmd_quote, "quote the PCRs and write the next batch of entries as evidence" },

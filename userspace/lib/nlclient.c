@@ -236,23 +236,32 @@ bad:
 static bool parse_entry_header(struct nlattr **tb, struct imatap_nl_entry *e,
 			       struct ima_error *err)
 {
+	const char *bad = NULL;
+
 	memset(e, 0, sizeof(*e));
 	if (!attr_u64(tb[IMATAP_A_ENTRY_INDEX], &e->index)) {
 		ima_error_set(err, NULL, IMA_OFFSET_NONE,
 			      "an entry message lacks a valid IMATAP_A_ENTRY_INDEX");
 		return false;
 	}
-	if (!attr_u32(tb[IMATAP_A_ENTRY_PCR], &e->pcr) ||
-	    !attr_u32(tb[IMATAP_A_ENTRY_FLAGS], &e->flags) ||
-	    !attr_string(tb[IMATAP_A_ENTRY_TEMPLATE_NAME], e->template_name,
-			 sizeof(e->template_name)) ||
-	    !attr_string(tb[IMATAP_A_ENTRY_TEMPLATE_FMT], e->template_fmt,
-			 sizeof(e->template_fmt)) ||
-	    !attr_u32(tb[IMATAP_A_ENTRY_DATA_LEN], &e->data_len) ||
-	    !tb[IMATAP_A_ENTRY_DIGESTS]) {
+	if (!attr_u32(tb[IMATAP_A_ENTRY_PCR], &e->pcr))
+		bad = "IMATAP_A_ENTRY_PCR";
+	else if (!attr_u32(tb[IMATAP_A_ENTRY_FLAGS], &e->flags))
+		bad = "IMATAP_A_ENTRY_FLAGS";
+	else if (!attr_string(tb[IMATAP_A_ENTRY_TEMPLATE_NAME],
+			      e->template_name, sizeof(e->template_name)))
+		bad = "IMATAP_A_ENTRY_TEMPLATE_NAME";
+	else if (!attr_string(tb[IMATAP_A_ENTRY_TEMPLATE_FMT],
+			      e->template_fmt, sizeof(e->template_fmt)))
+		bad = "IMATAP_A_ENTRY_TEMPLATE_FMT";
+	else if (!attr_u32(tb[IMATAP_A_ENTRY_DATA_LEN], &e->data_len))
+		bad = "IMATAP_A_ENTRY_DATA_LEN";
+	else if (!tb[IMATAP_A_ENTRY_DIGESTS])
+		bad = "IMATAP_A_ENTRY_DIGESTS";
+	if (bad) {
 		ima_error_set(err, NULL, IMA_OFFSET_NONE,
-			      "entry %llu: an attribute is missing or has the wrong size",
-			      (unsigned long long)e->index);
+			      "entry %llu: %s is missing or has the wrong size",
+			      (unsigned long long)e->index, bad);
 		return false;
 	}
 	if (e->data_len > IMA_TEMPLATE_DATA_MAX) {
@@ -277,33 +286,49 @@ static bool same_entry(const struct imatap_nl_entry *a,
 		      a->num_digests * sizeof(a->digests[0])) == 0;
 }
 
-bool imatap_nl_assembler_add(struct imatap_nl_assembler *as,
-			     struct nlmsghdr *nlh, bool *complete,
-			     struct ima_error *err)
+bool imatap_nl_parse_chunk(struct nlmsghdr *nlh, struct imatap_nl_chunk *chunk,
+			   struct ima_error *err)
 {
 	struct nlattr *tb[IMATAP_A_MAX + 1];
-	struct imatap_nl_entry header;
-	uint32_t offset;
-	int chunk_len;
+	int len;
 
-	*complete = false;
 	if (genlmsg_parse(nlh, 0, tb, IMATAP_A_MAX, NULL) < 0) {
 		ima_error_set(err, NULL, IMA_OFFSET_NONE,
 			      "an entry message has malformed attributes");
 		return false;
 	}
-	if (!parse_entry_header(tb, &header, err))
+	if (!parse_entry_header(tb, &chunk->header, err))
 		return false;
-	if (!attr_u32(tb[IMATAP_A_ENTRY_DATA_OFFSET], &offset) ||
+	if (!attr_u32(tb[IMATAP_A_ENTRY_DATA_OFFSET], &chunk->offset) ||
 	    !tb[IMATAP_A_ENTRY_DATA]) {
 		ima_error_set(err, NULL, IMA_OFFSET_NONE,
-			      "entry %llu: IMATAP_A_ENTRY_DATA or its offset is missing",
-			      (unsigned long long)header.index);
+			      "entry %llu: IMATAP_A_ENTRY_DATA or IMATAP_A_ENTRY_DATA_OFFSET is missing",
+			      (unsigned long long)chunk->header.index);
 		return false;
 	}
-	chunk_len = nla_len(tb[IMATAP_A_ENTRY_DATA]);
+	len = nla_len(tb[IMATAP_A_ENTRY_DATA]);
+	if (len < 0 || (uint32_t)len > chunk->header.data_len ||
+	    chunk->offset > chunk->header.data_len - (uint32_t)len ||
+	    (len == 0 && chunk->header.data_len != 0)) {
+		ima_error_set(err, NULL, IMA_OFFSET_NONE,
+			      "entry %llu: a chunk of %d bytes at offset %u does not fit %u bytes of template data",
+			      (unsigned long long)chunk->header.index, len,
+			      chunk->offset, chunk->header.data_len);
+		return false;
+	}
+	chunk->data = nla_data(tb[IMATAP_A_ENTRY_DATA]);
+	chunk->len = (uint32_t)len;
+	return true;
+}
 
-	if (offset == 0) {
+bool imatap_nl_assembler_add_chunk(struct imatap_nl_assembler *as,
+				   const struct imatap_nl_chunk *chunk,
+				   bool *complete, struct ima_error *err)
+{
+	const struct imatap_nl_entry *header = &chunk->header;
+
+	*complete = false;
+	if (chunk->offset == 0) {
 		if (as->active) {
 			ima_error_set(err, NULL, IMA_OFFSET_NONE,
 				      "entry %llu ended after %u of its %u template data bytes",
@@ -312,39 +337,42 @@ bool imatap_nl_assembler_add(struct imatap_nl_assembler *as,
 			return false;
 		}
 		free(as->entry.data);
-		as->entry = header;
-		as->entry.data = malloc(header.data_len ? header.data_len : 1);
+		as->entry = *header;
+		as->entry.data = malloc(header->data_len ? header->data_len : 1);
 		if (!as->entry.data) {
 			ima_error_set(err, NULL, IMA_OFFSET_NONE,
 				      "entry %llu: out of memory",
-				      (unsigned long long)header.index);
+				      (unsigned long long)header->index);
 			return false;
 		}
 		as->received = 0;
 		as->active = true;
-	} else if (!as->active || !same_entry(&as->entry, &header) ||
-		   offset != as->received) {
+	} else if (!as->active || !same_entry(&as->entry, header) ||
+		   chunk->offset != as->received) {
 		ima_error_set(err, NULL, IMA_OFFSET_NONE,
 			      "entry %llu: a chunk at offset %u does not continue the entry",
-			      (unsigned long long)header.index, offset);
+			      (unsigned long long)header->index, chunk->offset);
 		return false;
 	}
-	if (chunk_len < 0 || (uint32_t)chunk_len > as->entry.data_len - offset ||
-	    (chunk_len == 0 && as->entry.data_len != 0)) {
-		ima_error_set(err, NULL, IMA_OFFSET_NONE,
-			      "entry %llu: a chunk of %d bytes at offset %u does not fit %u bytes of template data",
-			      (unsigned long long)header.index, chunk_len,
-			      offset, as->entry.data_len);
-		return false;
-	}
-	memcpy(as->entry.data + offset, nla_data(tb[IMATAP_A_ENTRY_DATA]),
-	       (size_t)chunk_len);
-	as->received += (uint32_t)chunk_len;
+	memcpy(as->entry.data + chunk->offset, chunk->data, chunk->len);
+	as->received += chunk->len;
 	if (as->received == as->entry.data_len) {
 		as->active = false;
 		*complete = true;
 	}
 	return true;
+}
+
+bool imatap_nl_assembler_add(struct imatap_nl_assembler *as,
+			     struct nlmsghdr *nlh, bool *complete,
+			     struct ima_error *err)
+{
+	struct imatap_nl_chunk chunk;
+
+	*complete = false;
+	if (!imatap_nl_parse_chunk(nlh, &chunk, err))
+		return false;
+	return imatap_nl_assembler_add_chunk(as, &chunk, complete, err);
 }
 
 struct dump_ctx {
@@ -382,6 +410,13 @@ fail:
 	return NL_STOP;
 }
 
+bool imatap_nl_request_dump(struct imatap_nl *nl, uint64_t start_index,
+			    struct ima_error *err)
+{
+	return send_request(nl, IMATAP_CMD_GET_ENTRIES, NLM_F_DUMP, &start_index,
+			    err);
+}
+
 bool imatap_nl_dump(struct imatap_nl *nl, uint64_t start_index,
 		    imatap_nl_entry_fn fn, void *arg, struct ima_error *err)
 {
@@ -392,8 +427,7 @@ bool imatap_nl_dump(struct imatap_nl *nl, uint64_t start_index,
 	int rc;
 
 	imatap_nl_assembler_init(&ctx.as);
-	if (!send_request(nl, IMATAP_CMD_GET_ENTRIES, NLM_F_DUMP, &start_index,
-			  err))
+	if (!imatap_nl_request_dump(nl, start_index, err))
 		goto out;
 	nl_socket_modify_cb(nl->sock, NL_CB_VALID, NL_CB_CUSTOM, dump_handler,
 			    &ctx);

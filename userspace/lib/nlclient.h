@@ -54,6 +54,25 @@ struct imatap_nl_entry {
 	uint8_t *data;
 };
 
+/*
+ * One entry message: the attributes every chunk of the entry repeats (in
+ * header, whose data is NULL) and the template data bytes it carries.
+ * data points into the message.
+ */
+struct imatap_nl_chunk {
+	struct imatap_nl_entry header;
+	uint32_t offset;		/* IMATAP_A_ENTRY_DATA_OFFSET */
+	const uint8_t *data;
+	uint32_t len;
+};
+
+/*
+ * Parse and check one IMATAP_CMD_GET_ENTRIES or IMATAP_CMD_NEW_ENTRY
+ * message. The error names the entry index and the attribute at fault.
+ */
+bool imatap_nl_parse_chunk(struct nlmsghdr *nlh, struct imatap_nl_chunk *chunk,
+			   struct ima_error *err);
+
 /* Reassembles the chunks of entries arriving in order. */
 struct imatap_nl_assembler {
 	struct imatap_nl_entry entry;
@@ -74,12 +93,24 @@ bool imatap_nl_assembler_add(struct imatap_nl_assembler *as,
 			     struct nlmsghdr *nlh, bool *complete,
 			     struct ima_error *err);
 
+/* imatap_nl_assembler_add() for a chunk that is already parsed. */
+bool imatap_nl_assembler_add_chunk(struct imatap_nl_assembler *as,
+				   const struct imatap_nl_chunk *chunk,
+				   bool *complete, struct ima_error *err);
+
 typedef bool (*imatap_nl_entry_fn)(const struct imatap_nl_entry *entry,
 				   void *arg, struct ima_error *err);
 
 /* Dump the entries from start_index on, calling fn for each one. */
 bool imatap_nl_dump(struct imatap_nl *nl, uint64_t start_index,
 		    imatap_nl_entry_fn fn, void *arg, struct ima_error *err);
+
+/*
+ * Send an IMATAP_CMD_GET_ENTRIES dump request from start_index. The caller
+ * reads the replies from nl->sock.
+ */
+bool imatap_nl_request_dump(struct imatap_nl *nl, uint64_t start_index,
+			    struct ima_error *err);
 
 /*
  * Append entry to *buf as a binary_runtime_measurements record, in the

@@ -225,6 +225,40 @@ static void assembler_rejects_bad_attributes(void **state)
 	imatap_nl_assembler_free(&as);
 }
 
+static void parse_chunk_names_attribute(void **state)
+{
+	uint8_t data[100];
+	size_t len = ima_ng_data(data, 10);
+	struct chunk_spec c = { .index = 7, .pcr = 10, .data = data,
+				.data_len = (uint32_t)len,
+				.chunk_len = (uint32_t)len, .short_pcr = true };
+	struct imatap_nl_chunk chunk;
+	struct ima_error err;
+	struct nl_msg *msg;
+
+	(void)state;
+	msg = entry_message(&c);
+	assert_false(imatap_nl_parse_chunk(nlmsg_hdr(msg), &chunk, &err));
+	assert_string_equal(err.msg,
+			    "entry 7: IMATAP_A_ENTRY_PCR is missing or has the wrong size");
+	nlmsg_free(msg);
+
+	c.short_pcr = false;
+	c.omit_fmt = true;
+	msg = entry_message(&c);
+	assert_false(imatap_nl_parse_chunk(nlmsg_hdr(msg), &chunk, &err));
+	assert_non_null(strstr(err.msg, "IMATAP_A_ENTRY_TEMPLATE_FMT"));
+	nlmsg_free(msg);
+
+	c.omit_fmt = false;
+	msg = entry_message(&c);
+	assert_true(imatap_nl_parse_chunk(nlmsg_hdr(msg), &chunk, &err));
+	assert_int_equal(chunk.header.index, 7);
+	assert_int_equal(chunk.len, len);
+	assert_memory_equal(chunk.data, data, len);
+	nlmsg_free(msg);
+}
+
 static void entry_becomes_log_record(void **state)
 {
 	uint8_t data[100];
@@ -270,6 +304,7 @@ int main(void)
 		cmocka_unit_test(assembler_rejects_unfinished_entry),
 		cmocka_unit_test(assembler_rejects_overlong_chunk),
 		cmocka_unit_test(assembler_rejects_bad_attributes),
+		cmocka_unit_test(parse_chunk_names_attribute),
 		cmocka_unit_test(entry_becomes_log_record),
 	};
 

@@ -219,6 +219,75 @@ t_storm() {
 	t_info "storm $name: $(tr '\n' ' ' <"$T_DIR/$name.out")"
 }
 
+# l_start NAME [OPTIONS]: start "imatap listen --state $T_DIR/NAME.state"
+# with OPTIONS in the background, output in $T_DIR/NAME.out (appended, so
+# that a restart continues the file) and stderr in $T_DIR/NAME.err.
+l_start() {
+	name=$1
+	shift
+	imatap listen --state "$T_DIR/$name.state" "$@" \
+		>>"$T_DIR/$name.out" 2>>"$T_DIR/$name.err" &
+	echo $! >"$T_DIR/$name.pid"
+	T_PIDS="$T_PIDS $!"
+}
+
+# l_wait_size NAME BYTES SECONDS: wait until $T_DIR/NAME.out has at least
+# BYTES bytes. Fails the test if it does not within SECONDS.
+l_wait_size() {
+	deadline=$(($(cut -d. -f1 /proc/uptime) + $3))
+	while [ "$(stat -c %s "$T_DIR/$1.out")" -lt "$2" ]; do
+		if [ "$(cut -d. -f1 /proc/uptime)" -ge "$deadline" ]; then
+			t_fail "listener $1 wrote $(stat -c %s "$T_DIR/$1.out") of $2 bytes within $3 s; stderr: $(head -c 1000 "$T_DIR/$1.err")"
+			return 1
+		fi
+		sleep 0.2
+	done
+}
+
+# l_stop NAME: send SIGTERM, wait for the listener and check that it exits
+# with status 0.
+l_stop() {
+	pid=$(cat "$T_DIR/$1.pid")
+	kill -TERM "$pid"
+	if ! t_wait_exit "$pid" 60; then
+		kill -KILL "$pid"
+		t_fail "listener $1 did not exit within 60 s of SIGTERM"
+	fi
+	wait "$pid"
+	t_check_eq "exit status of listener $1 after SIGTERM (stderr: $(head -c 1000 "$T_DIR/$1.err"))" 0 "$?"
+}
+
+# l_next_index NAME: the next index in the listener's state file.
+l_next_index() {
+	awk '$1 == "next_index" { print $2 }' "$T_DIR/$1.state"
+}
+
+# l_log_range LOG FIRST END OUT: entries FIRST..END-1 of the binary log LOG,
+# cut at the offsets imatap-logstat finds, into OUT.
+l_log_range() {
+	from=$(imatap-logstat --offset-of "$2" "$1") ||
+		t_abort "imatap-logstat --offset-of $2 $1 failed"
+	to=$(imatap-logstat --offset-of "$3" "$1") ||
+		t_abort "imatap-logstat --offset-of $3 $1 failed"
+	tail -c +$((from + 1)) "$1" | head -c $((to - from)) >"$4"
+}
+
+# l_check_output NAME FORMAT EXPECTED_BIN: the listener's output equals the
+# binary log EXPECTED_BIN in FORMAT (binary, ascii or json); the text
+# formats are compared with "imatap log" of EXPECTED_BIN.
+l_check_output() {
+	case $2 in
+	binary) cp "$3" "$T_DIR/$1.expected" ;;
+	ascii) imatap log "$3" >"$T_DIR/$1.expected" ;;
+	json) imatap log --json "$3" >"$T_DIR/$1.expected" ;;
+	esac
+	if [ "$2" = binary ]; then
+		t_check_same_log "listener $1 output" "$T_DIR/$1.expected" "$T_DIR/$1.out"
+	elif ! cmp -s "$T_DIR/$1.expected" "$T_DIR/$1.out"; then
+		t_fail "listener $1 ($2) output differs from imatap log of the same entries: $(cmp "$T_DIR/$1.expected" "$T_DIR/$1.out" 2>&1 | head -n 1)"
+	fi
+}
+
 if [ -s "$VM_STATE/setup-error" ]; then
 	t_abort "VM setup failed: $(cat "$VM_STATE/setup-error")"
 fi
