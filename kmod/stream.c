@@ -24,6 +24,7 @@
 
 #include <linux/atomic.h>
 #include <linux/audit.h>
+#include <linux/irq_work.h>
 #include <linux/kprobes.h>
 #include <linux/workqueue.h>
 
@@ -89,6 +90,17 @@ static void sweep_work_fn(struct work_struct *work)
 	queue_delayed_work(stream_wq, &sweep_work, SWEEP_INTERVAL);
 }
 
+static void kick_work_fn(struct irq_work *work)
+{
+	imatap_stream_kick();
+}
+
+/*
+ * x86 runs the handler of an int3 kprobe as an NMI, which must not take
+ * the workqueue's locks, so the handler queues the worker through this.
+ */
+static DEFINE_IRQ_WORK(kick_work, kick_work_fn);
+
 /*
  * Queue the worker when integrity_audit_msg() reports an appended entry
  * (AUDIT_INTEGRITY_PCR with result 0) and a socket has joined the event
@@ -102,9 +114,20 @@ static int audit_msg_called(struct kprobe *p, struct pt_regs *regs)
 	int audit_msgno = regs_get_kernel_argument(regs, 0);
 	int result = regs_get_kernel_argument(regs, 5);
 
-	if (audit_msgno == AUDIT_INTEGRITY_PCR && result == 0 &&
-	    imatap_netlink_has_listeners())
-		imatap_stream_kick();
+	if (audit_msgno != AUDIT_INTEGRITY_PCR || result != 0 ||
+	    !imatap_netlink_has_listeners())
+		return 0;
+
+	/*
+	 * A queued worker that has not started yet will send the entry,
+	 * because the barrier orders the append before this read of the
+	 * pending bit, and the worker clears the bit and issues a full barrier
+	 * before it walks the list. Skipping the irq_work then saves a
+	 * self-interrupt for most entries of a burst.
+	 */
+	smp_mb();
+	if (!delayed_work_pending(&stream_work))
+		irq_work_queue(&kick_work);
 	return 0;
 }
 
@@ -174,6 +197,14 @@ int imatap_stream_init(void)
 	return 0;
 }
 
+/* After this no handler runs and no kick from one is pending. */
+static void stop_probe(void)
+{
+	unregister_kprobe(&probe);
+	irq_work_sync(&kick_work);
+	cancel_delayed_work_sync(&stream_work);
+}
+
 int imatap_stream_start(void)
 {
 	int err;
@@ -188,7 +219,7 @@ int imatap_stream_start(void)
 		return err;
 	}
 	if (probe.flags & KPROBE_FLAG_FTRACE) {
-		unregister_kprobe(&probe);
+		stop_probe();
 		pr_err("the probe must avoid ftrace sites but went on one at "
 		       PROBED_FUNCTION "+%#x\n", probe.offset);
 		return -EINVAL;
@@ -198,11 +229,11 @@ int imatap_stream_start(void)
 	return 0;
 }
 
-/* After unregister_kprobe() no handler runs, so the work can be cancelled. */
 void imatap_stream_stop(void)
 {
-	unregister_kprobe(&probe);
+	stop_probe();
 	cancel_delayed_work_sync(&sweep_work);
+	/* The sweep may have queued the worker again. */
 	cancel_delayed_work_sync(&stream_work);
 }
 
