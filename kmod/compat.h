@@ -39,6 +39,18 @@
 #error "this kernel cannot restrict who joins a generic netlink group"
 #endif
 
+#ifdef CONFIG_DYNAMIC_FTRACE
+#include <linux/ftrace.h>
+/*
+ * Size of the call to __fentry__ that ftrace patches at the start of a
+ * traceable function. ftrace_location() returns its address.
+ */
+#define IMATAP_FTRACE_SITE_SIZE	MCOUNT_INSN_SIZE
+#else
+/* Without dynamic ftrace no function starts with a site that is patched. */
+#define IMATAP_FTRACE_SITE_SIZE	0
+#endif
+
 /* security/integrity/ima/ima.h */
 #define IMA_TEMPLATE_FIELD_ID_MAX_LEN	16
 #define IMA_TEMPLATE_NUM_FIELDS_MAX	15

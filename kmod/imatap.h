@@ -39,6 +39,7 @@ struct imatap_slots {
 extern struct imatap_slots imatap_slots;
 
 int imatap_symbols_init(void);
+unsigned long imatap_lookup_name(const char *name);
 int imatap_layout_check(bool fault);
 
 /* Log walking; the list is append-only and its nodes are never freed. */

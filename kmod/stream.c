@@ -2,25 +2,35 @@
 /*
  * The event stream: a probe rings a doorbell, a worker sends the entries.
  *
- * A kretprobe on ima_add_template_entry() sees every entry IMA appends,
- * violations and buffer entries included, but its handler runs in atomic
- * context and return handlers do not run in log order. So the handler only
- * queues the worker, and the worker walks the list from its cursor to the
- * end and sends each entry with its index. Order is log order by
- * construction, and a missed probe only delays entries until the next probe
- * or the sweep that runs once a second. The worker never opens a file: that
- * would itself be measured.
+ * In Linux 6.1 ima_add_template_entry() ends every append, violations and
+ * buffer entries included, with a call to integrity_audit_msg() after it
+ * has unlocked the list, passing AUDIT_INTEGRITY_PCR and its result. A
+ * kprobe there fires for each entry once it is in the list, but its handler
+ * runs in atomic context and concurrent calls reach it in no particular
+ * order. So the handler only queues the worker, and the worker walks the
+ * list from its cursor to the end and sends each entry with its index.
+ * Order is log order by construction, and a missed probe only delays
+ * entries until the next probe or the sweep that runs once a second. The
+ * worker never opens a file: that would itself be measured.
+ *
+ * The probe sits on the first instruction after the function's ftrace
+ * site and stays an int3 probe. A kprobe on the site itself goes through
+ * ftrace, so that every load and unload rewrites the call there with
+ * text_poke_bp() while IMA runs through it. Under QEMU's TCG that made the
+ * kernel jump to address 0 or hang at the site, as the section "Reloading"
+ * of Documentation/kernel-module.rst explains.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/audit.h>
+#include <linux/irq_work.h>
 #include <linux/kprobes.h>
 #include <linux/workqueue.h>
 
 #include "imatap.h"
 
-/* Return probes that may wait at once; IMA sleeps on a mutex and the TPM. */
-#define PROBE_MAXACTIVE		256
+#define PROBED_FUNCTION		"integrity_audit_msg"
 #define SWEEP_INTERVAL		HZ
 /*
  * Under a steady stream of measurements the worker runs at most once a
@@ -80,24 +90,96 @@ static void sweep_work_fn(struct work_struct *work)
 	queue_delayed_work(stream_wq, &sweep_work, SWEEP_INTERVAL);
 }
 
-/*
- * Queue the worker when an entry was appended (anything but 0 means it was
- * not) and somebody listens. Without listeners the worker would only move
- * its cursor, which the sweep does once a second at less cost to IMA.
- */
-static int entry_returned(struct kretprobe_instance *ri, struct pt_regs *regs)
+static void kick_work_fn(struct irq_work *work)
 {
-	if ((int)regs_return_value(regs) == 0 &&
-	    imatap_netlink_has_listeners())
-		imatap_stream_kick();
+	imatap_stream_kick();
+}
+
+/*
+ * x86 runs the handler of an int3 kprobe as an NMI, which must not take
+ * the workqueue's locks, so the handler queues the worker through this.
+ */
+static DEFINE_IRQ_WORK(kick_work, kick_work_fn);
+
+/*
+ * Queue the worker when integrity_audit_msg() reports an appended entry
+ * (AUDIT_INTEGRITY_PCR with result 0) and a socket has joined the event
+ * group. Other calls that match only cause a run that finds nothing new.
+ * Without listeners the worker would only move its cursor, which the sweep
+ * does once a second at less cost to IMA.
+ */
+static int audit_msg_called(struct kprobe *p, struct pt_regs *regs)
+{
+	/* integrity_audit_msg(audit_msgno, inode, fname, op, cause, result, info) */
+	int audit_msgno = regs_get_kernel_argument(regs, 0);
+	int result = regs_get_kernel_argument(regs, 5);
+
+	if (audit_msgno != AUDIT_INTEGRITY_PCR || result != 0 ||
+	    !imatap_netlink_has_listeners())
+		return 0;
+
+	/*
+	 * A queued worker that has not started yet will send the entry,
+	 * because the barrier orders the append before this read of the
+	 * pending bit, and the worker clears the bit and issues a full barrier
+	 * before it walks the list. Skipping the irq_work then saves a
+	 * self-interrupt for most entries of a burst.
+	 */
+	smp_mb();
+	if (!delayed_work_pending(&stream_work))
+		irq_work_queue(&kick_work);
 	return 0;
 }
 
-static struct kretprobe probe = {
-	.kp.symbol_name	= "ima_add_template_entry",
-	.handler	= entry_returned,
-	.maxactive	= PROBE_MAXACTIVE,
+/*
+ * Does nothing, but kprobes never optimize a probe with a post handler
+ * into a jump, which would mean more text_poke_bp() rewrites of the
+ * probed function at each load and unload.
+ */
+static void audit_msg_stepped(struct kprobe *p, struct pt_regs *regs,
+			      unsigned long flags)
+{
+}
+
+static struct kprobe probe = {
+	.symbol_name	= PROBED_FUNCTION,
+	.pre_handler	= audit_msg_called,
+	.post_handler	= audit_msg_stepped,
 };
+
+typedef unsigned long (*ftrace_location_t)(unsigned long ip);
+
+/*
+ * Set the probe's offset to the first instruction after the ftrace site of
+ * PROBED_FUNCTION, which follows endbr64 on kernels with IBT.
+ */
+static int place_probe(void)
+{
+	ftrace_location_t find_site;
+	unsigned long func, site;
+
+	func = imatap_lookup_name(PROBED_FUNCTION);
+	if (!func) {
+		pr_err("symbol " PROBED_FUNCTION " not found: needs CONFIG_INTEGRITY_AUDIT\n");
+		return -ENOENT;
+	}
+	if (!IMATAP_FTRACE_SITE_SIZE)
+		return 0;
+
+	find_site = (ftrace_location_t)imatap_lookup_name("ftrace_location");
+	if (!find_site) {
+		pr_err("symbol ftrace_location not found: the probe must avoid ftrace sites\n");
+		return -ENOENT;
+	}
+	/*
+	 * 0 means ftrace cannot trace the function. Offset 0 is right then,
+	 * because kprobes place a probe there after any endbr64.
+	 */
+	site = find_site(func);
+	if (site)
+		probe.offset = site + IMATAP_FTRACE_SITE_SIZE - func;
+	return 0;
+}
 
 /*
  * Set the cursor to the end of the log. Call before the netlink family is
@@ -115,14 +197,32 @@ int imatap_stream_init(void)
 	return 0;
 }
 
+/* After this no handler runs and no kick from one is pending. */
+static void stop_probe(void)
+{
+	unregister_kprobe(&probe);
+	irq_work_sync(&kick_work);
+	cancel_delayed_work_sync(&stream_work);
+}
+
 int imatap_stream_start(void)
 {
 	int err;
 
-	err = register_kretprobe(&probe);
-	if (err) {
-		pr_err("cannot probe ima_add_template_entry: %d\n", err);
+	err = place_probe();
+	if (err)
 		return err;
+	err = register_kprobe(&probe);
+	if (err) {
+		pr_err("cannot probe " PROBED_FUNCTION "+%#x: %d\n",
+		       probe.offset, err);
+		return err;
+	}
+	if (probe.flags & KPROBE_FLAG_FTRACE) {
+		stop_probe();
+		pr_err("the probe must avoid ftrace sites but went on one at "
+		       PROBED_FUNCTION "+%#x\n", probe.offset);
+		return -EINVAL;
 	}
 	queue_delayed_work(stream_wq, &sweep_work, SWEEP_INTERVAL);
 	imatap_stream_kick();
@@ -131,8 +231,9 @@ int imatap_stream_start(void)
 
 void imatap_stream_stop(void)
 {
-	unregister_kretprobe(&probe);
+	stop_probe();
 	cancel_delayed_work_sync(&sweep_work);
+	/* The sweep may have queued the worker again. */
 	cancel_delayed_work_sync(&stream_work);
 }
 
@@ -146,5 +247,5 @@ void imatap_stream_stats(struct imatap_stream_stats *stats)
 	stats->next_index = READ_ONCE(next_index);
 	stats->sent = atomic64_read(&sent);
 	stats->send_failures = atomic64_read(&send_failures);
-	stats->probe_misses = probe.nmissed + probe.kp.nmissed;
+	stats->probe_misses = probe.nmissed;
 }

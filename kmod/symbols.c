@@ -17,6 +17,8 @@ struct imatap_ima imatap_ima;
 
 typedef unsigned long (*kallsyms_lookup_name_t)(const char *name);
 
+static kallsyms_lookup_name_t lookup;
+
 static kallsyms_lookup_name_t find_kallsyms_lookup_name(void)
 {
 	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
@@ -58,7 +60,6 @@ int imatap_symbols_init(void)
 		{ "ima_hash_algo", (void **)&imatap_ima.hash_algo },
 		{ "ima_canonical_fmt", (void **)&imatap_ima.canonical_fmt },
 	};
-	kallsyms_lookup_name_t lookup;
 	unsigned int i;
 
 	lookup = find_kallsyms_lookup_name();
@@ -78,4 +79,10 @@ int imatap_symbols_init(void)
 		*symbols[i].ptr = (void *)addr;
 	}
 	return 0;
+}
+
+/* Return the address of kernel symbol @name, or 0. Call after init. */
+unsigned long imatap_lookup_name(const char *name)
+{
+	return lookup(name);
 }

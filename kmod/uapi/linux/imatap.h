@@ -122,9 +122,10 @@
  * IMATAP_A_STATUS_SENT (u64): entries sent on the group since load.
  * IMATAP_A_STATUS_SEND_FAILURES (u64): entries not sent on the group
  *	because a message could not be allocated or filled.
- * IMATAP_A_STATUS_PROBE_MISSES (u64): returns of ima_add_template_entry()
- *	the probe missed; a missed probe only delays an event until the next
- *	probe or the once-a-second sweep.
+ * IMATAP_A_STATUS_PROBE_MISSES (u64): calls of integrity_audit_msg() that
+ *	the probe missed because another kprobe's handler was running on the
+ *	CPU; a missed probe only delays an event until the next probe or the
+ *	once-a-second sweep.
  * IMATAP_A_STATUS_FLAGS (u32): IMATAP_STATUS_F_* bits.
  */
 #ifndef _UAPI_LINUX_IMATAP_H

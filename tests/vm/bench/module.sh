@@ -11,7 +11,7 @@
 # The modes:
 #   A  module not loaded
 #   B  module loaded, one listener joined to the events group
-#   C  module loaded, no listener (only the kretprobe and the sweep run)
+#   C  module loaded, no listener (only the kprobe and the sweep run)
 #   D  as B, with every unbound workqueue, the module's too, kept off CPU 0
 #      (/sys/devices/virtual/workqueue/cpumask), to show what the worker
 #      costs the loop when it runs on the loop's CPU

@@ -5,7 +5,6 @@
 # lockdep report.
 # vm-boot: tpm
 # vm-timeout: 1200
-# vm-known-bug: about one run in four oopses (a call to address 0 in ima_add_template_entry) while the module reloads during a storm
 . /vm/lib.sh
 t_require_module
 
