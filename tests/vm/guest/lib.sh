@@ -5,8 +5,8 @@
 # A test prints diagnostics as "# " lines, records each failed check with
 # t_fail or a t_check_* helper and ends with t_finish. init turns the exit
 # status into the KTAP line: 0 pass, 4 skip (t_skip), anything else fail.
-# init sets T_DIR (an empty scratch directory on tmpfs), T_NAME and
-# T_SKIP_FILE.
+# init sets T_DIR (an empty scratch directory on tmpfs, removed after the
+# test), T_NAME and T_SKIP_FILE.
 
 IMA_DIR=/sys/kernel/security/ima
 VM_STATE=/run/imatap-vm
