@@ -7,8 +7,8 @@
 KRELEASE ?= $(shell scripts/install-deps --print-kernel 2>/dev/null)
 KDIR ?= /lib/modules/$(KRELEASE)/build
 
-.PHONY: all deps module userspace check check-unit check-vm demo bench \
-	style sparse fuzz clean
+.PHONY: all deps module userspace check check-unit check-vm check-matrix \
+	demo bench style sparse fuzz clean
 
 all: module userspace
 
@@ -30,6 +30,12 @@ check-unit: userspace
 
 check-vm: all
 	tests/vm/run
+
+# The VM suite on every supported kernel (tests/matrix --list), each with
+# the module built for it. The first run downloads and builds kernels into
+# /var/cache/imatap; see Documentation/kernel-module.rst for the times.
+check-matrix: deps
+	tests/matrix
 
 demo:
 	scripts/demo
@@ -56,4 +62,4 @@ fuzz:
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
 	$(MAKE) -C userspace clean
-	rm -rf tests/vm/out
+	rm -rf tests/vm/out tests/matrix-out
