@@ -35,8 +35,9 @@ DKMS_FILES := $(filter-out %.mod.c,$(DKMS_FILES))
 MAN8 = $(wildcard Documentation/man/*.8)
 MAN5 = $(wildcard Documentation/man/*.5)
 
-.PHONY: all deps module userspace check check-unit check-vm demo bench \
-	style sparse fuzz clean install install-module install-dkms uninstall
+.PHONY: all deps module userspace check check-unit check-vm check-matrix \
+	demo bench style sparse fuzz clean install install-module \
+	install-dkms uninstall
 
 all: module userspace
 
@@ -58,6 +59,12 @@ check-unit: userspace
 
 check-vm: all
 	tests/vm/run
+
+# The VM suite on every supported kernel (tests/matrix --list), each with
+# the module built for it. The first run downloads and builds kernels into
+# /var/cache/imatap; see Documentation/kernel-module.rst for the times.
+check-matrix: deps
+	tests/matrix
 
 demo:
 	scripts/demo
@@ -139,4 +146,4 @@ uninstall:
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
 	$(MAKE) -C userspace clean
-	rm -rf tests/vm/out
+	rm -rf tests/vm/out tests/matrix-out

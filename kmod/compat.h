@@ -4,13 +4,15 @@
  *
  * IMA keeps its measurement list and template types in
  * security/integrity/ima/ima.h, which kernel header packages do not ship.
- * The structures below copy that file's layout as of Linux 6.1 on 64-bit
- * hosts. layout.c checks them against the running kernel's own log before
- * the module starts, and the module refuses to load on a mismatch.
+ * The structures below copy that file's layout on 64-bit hosts, which is
+ * the same in Linux 6.1 and 6.12. layout.c checks them against the running
+ * kernel's own log before the module starts, and the module refuses to
+ * load on a mismatch.
  *
- * NOTE: the module has run on Debian's 6.1 only. Kernels from 5.8 on are
- * expected to share the layout (5.8 replaced the entry's single SHA-1
- * digest with the digest array), but that is unchecked.
+ * NOTE: the module has run on Debian 12's 6.1 (generic, cloud and rt
+ * flavours, and a debug build) and Debian 13's 6.12 only. Kernels from 5.8
+ * on are expected to share the layout (5.8 replaced the entry's single
+ * SHA-1 digest with the digest array), but the others are unchecked.
  */
 #ifndef _IMATAP_COMPAT_H
 #define _IMATAP_COMPAT_H
@@ -50,6 +52,20 @@
 /* Without dynamic ftrace no function starts with a site that is patched. */
 #define IMATAP_FTRACE_SITE_SIZE	0
 #endif
+
+/*
+ * Return the parsed attributes of a dump request. Linux 6.1 keeps them in
+ * struct genl_dumpit_info, and 6.2 on (6.12 checked) in the struct
+ * genl_info embedded in it.
+ */
+static inline struct nlattr **imatap_dump_attrs(struct netlink_callback *cb)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	return genl_dumpit_info(cb)->info.attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
+#endif
+}
 
 /* security/integrity/ima/ima.h */
 #define IMA_TEMPLATE_FIELD_ID_MAX_LEN	16
@@ -97,8 +113,9 @@ struct imatap_ima_h_table {
 };
 
 /*
- * The offsets of x86_64 Linux 6.1. The VM test btf-matches-mirrored-layout
- * compares each of these assertions with the running kernel's BTF.
+ * The offsets of x86_64 Linux 6.1 and 6.12. The VM test
+ * btf-matches-mirrored-layout compares each of these assertions with the
+ * running kernel's BTF.
  */
 static_assert(offsetof(struct imatap_ima_template_entry, digests) == 8);
 static_assert(offsetof(struct imatap_ima_template_entry, template_desc) == 16);

@@ -184,8 +184,7 @@ static int get_status(struct sk_buff *skb, struct genl_info *info)
 
 static int dump_start(struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
-	struct nlattr *start = info->attrs[IMATAP_A_START_INDEX];
+	struct nlattr *start = imatap_dump_attrs(cb)[IMATAP_A_START_INDEX];
 	u64 index;
 
 	cb->args[DUMP_POS] = (long)imatap_log_seek(start ? nla_get_u64(start) : 0,

@@ -12,8 +12,10 @@ IMA_DIR=/sys/kernel/security/ima
 VM_STATE=/run/imatap-vm
 MODULE=/vm/imatap.ko
 CERT=/vm/cert.der
-# Kernel log lines that mean a kernel bug, for the log scans.
-KERNEL_PROBLEMS='WARNING:|BUG:|Oops|lockdep|KASAN|circular locking|sleeping function called from invalid context|general protection fault|Call Trace|detected stall|blocked for more than'
+# Kernel log lines that mean a kernel bug, for the log scans. A lockdep
+# kernel prints "RCU lockdep checking is enabled" at boot, so only the
+# line lockdep prints after its first report counts.
+KERNEL_PROBLEMS='WARNING:|BUG:|Oops|lockdep is turned off|KASAN|circular locking|sleeping function called from invalid context|general protection fault|Call Trace|detected stall|blocked for more than'
 
 T_FAILURES=0
 T_PIDS=
