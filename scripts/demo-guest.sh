@@ -182,7 +182,7 @@ say "$(wc -l <"$T_DIR/stream.txt") entries streamed; the first and those of the 
 {
 	head -n 1 "$T_DIR/stream.txt"
 	grep -E ' (/etc/ssh/sshd_config|/usr/local/bin/busybox-tool)( |$)' "$T_DIR/stream.txt"
-} | cut -c1-150 | show
+} | cut -c1-170 | show
 
 say "== the daemon's journal, verified"
 cat "$IMA_DIR/binary_runtime_measurements" >"$T_DIR/log.bin"
