@@ -89,7 +89,7 @@ struct batch_quote_target {
  * hash to the quote's digest, PCR 10 must equal the value read. Otherwise
  * PCR 10 changed after the quote: each replayed PCR 10 joins PCRs 0-9 as
  * read, and they must hash to the digest as the TPM hashed them. On a
- * match, values holds the quoted PCRs.
+ * match, values contains the quoted PCRs.
  */
 bool batch_meets_quote(const struct batch_replay *br, const void *arg,
 		       bool *meets, struct ima_error *err);

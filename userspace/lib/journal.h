@@ -107,10 +107,10 @@ struct journal_walk {
 
 /*
  * Check records[begin, end) of l, one chain, in order. Each must decode,
- * carry an appraisal, hold at least one entry, start at the entry its
- * name gives, and verify with ak and its own nonce: the first as the
- * start of a chain at entry 0, each other as the continuation of the one
- * before. Stops at the first that fails. Returns false only when fn or
+ * carry an appraisal, contain at least one entry and start at the entry
+ * its name gives. Each must also verify with ak and its own nonce: the
+ * first as the start of a chain at entry 0, each other as the
+ * continuation of the one before. Stops at the first that fails. Returns false only when fn or
  * reading the directory fails (then err is set).
  */
 bool journal_walk_chain(int dirfd, const struct journal_listing *l,

@@ -34,7 +34,7 @@ enum imatap_loss_kind {
 	IMATAP_LOSS_CHUNK,	/* the group skipped chunks of one entry */
 };
 
-/* What the last IMATAP_SEQ_LOST result saw. */
+/* The loss that the last IMATAP_SEQ_LOST result reported. */
 struct imatap_seq_loss {
 	enum imatap_loss_kind kind;
 	uint64_t seen_index;	/* index of the chunk that showed the loss */

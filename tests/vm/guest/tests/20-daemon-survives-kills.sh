@@ -5,7 +5,7 @@
 # then stopped with SIGTERM. Its journal must verify as one unbroken chain
 # that contains every entry of binary_runtime_measurements, each record with
 # an appraisal result and an EAR. SIGHUP with a malformed reference file
-# keeps the old values and says so in the log; SIGHUP with a good one
+# keeps the old values and logs that; SIGHUP with a good one
 # appraises the chain again with the new values. The daemon logs through
 # syslog into busybox syslogd's memory buffer: reading a log file while
 # the daemon writes it would add IMA violations to the log under test.
