@@ -5,13 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
 
 #include "b64url.h"
+#include "fileio.h"
 #include "journal.h"
 
 /* A record's JSON nests 2 deep; anything deeper is malformed. */
@@ -313,90 +313,10 @@ bool journal_parse_name(const char *name, unsigned int *chain,
 	return true;
 }
 
-static bool write_all(int fd, const void *data, size_t len)
-{
-	const uint8_t *p = data;
-
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return false;
-		p += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
-/* Open a new temporary file ".NAME.XXXXXX" in dirfd. */
-static int open_temp(int dirfd, const char *name, char *tmp, size_t size)
-{
-	static const char alphabet[] =
-		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-	unsigned int attempt;
-
-	for (attempt = 0; attempt < 16; attempt++) {
-		uint8_t r[6];
-		char suffix[7];
-		int i, fd;
-
-		if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
-			return -1;
-		for (i = 0; i < 6; i++)
-			suffix[i] = alphabet[r[i] % (sizeof(alphabet) - 1)];
-		suffix[6] = 0;
-		snprintf(tmp, size, ".%s.%s", name, suffix);
-		fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-			    0644);
-		if (fd >= 0 || errno != EEXIST)
-			return fd;
-	}
-	return -1;
-}
-
 bool journal_write_file(int dirfd, const char *name, const void *data,
 			size_t len, struct ima_error *err)
 {
-	char tmp[300];
-	int fd;
-
-	fd = open_temp(dirfd, name, tmp, sizeof(tmp));
-	if (fd < 0) {
-		ima_error_set(err, NULL, IMA_OFFSET_NONE,
-			      "creating a temporary file for %s failed: %s",
-			      name, strerror(errno));
-		return false;
-	}
-	if (!write_all(fd, data, len) || fsync(fd) < 0) {
-		ima_error_set(err, NULL, IMA_OFFSET_NONE,
-			      "writing %s failed: %s", tmp, strerror(errno));
-		close(fd);
-		unlinkat(dirfd, tmp, 0);
-		return false;
-	}
-	if (close(fd) < 0) {
-		ima_error_set(err, NULL, IMA_OFFSET_NONE,
-			      "writing %s failed: %s", tmp, strerror(errno));
-		unlinkat(dirfd, tmp, 0);
-		return false;
-	}
-	if (renameat(dirfd, tmp, dirfd, name) < 0) {
-		ima_error_set(err, NULL, IMA_OFFSET_NONE,
-			      "renaming %s to %s failed: %s", tmp, name,
-			      strerror(errno));
-		unlinkat(dirfd, tmp, 0);
-		return false;
-	}
-	/* The rename is durable only once the directory is. */
-	if (fsync(dirfd) < 0) {
-		ima_error_set(err, NULL, IMA_OFFSET_NONE,
-			      "fsync of the journal directory after writing %s failed: %s",
-			      name, strerror(errno));
-		return false;
-	}
-	return true;
+	return ima_replace_file_at(dirfd, name, data, len, true, err);
 }
 
 static int compare_names(const void *a, const void *b)

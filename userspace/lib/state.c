@@ -2,13 +2,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "state.h"
 
 #define STATE_MAGIC	"imatap-listen-state"
@@ -135,104 +135,19 @@ enum imatap_state_status imatap_state_read(const char *path,
 	return IMATAP_STATE_OK;
 }
 
-static bool write_all(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return false;
-		p += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
-/* fsync the directory holding path, so that the rename is durable. */
-static bool sync_parent(const char *path, struct ima_error *err)
-{
-	char *copy = strdup(path);
-	bool ok = false;
-	int fd = -1;
-
-	if (!copy) {
-		ima_error_set(err, NULL, IMA_OFFSET_NONE,
-			      "writing state file %s failed: out of memory",
-			      path);
-		return false;
-	}
-	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || fsync(fd) < 0) {
-		ima_error_set(err, NULL, IMA_OFFSET_NONE,
-			      "syncing the directory of state file %s failed: %s",
-			      path, strerror(errno));
-		goto out;
-	}
-	ok = true;
-out:
-	if (fd >= 0)
-		close(fd);
-	free(copy);
-	return ok;
-}
-
 bool imatap_state_write(const char *path, const struct imatap_state *state,
 			struct ima_error *err)
 {
-	char text[256], *tmp = NULL;
-	bool ok = false;
-	int fd = -1, len;
+	char text[256];
+	int len;
 
 	len = snprintf(text, sizeof(text),
 		       "%s %d\nboot_id %s\nnext_index %" PRIu64
 		       "\nnext_offset %" PRIu64 "\n",
 		       STATE_MAGIC, STATE_VERSION, state->boot_id,
 		       state->next_index, state->next_offset);
-	if (asprintf(&tmp, "%s.XXXXXX", path) < 0) {
-		tmp = NULL;
-		ima_error_set(err, NULL, IMA_OFFSET_NONE,
-			      "writing state file %s failed: out of memory",
-			      path);
-		goto out;
-	}
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		ima_error_set(err, NULL, IMA_OFFSET_NONE,
-			      "creating a temporary file for state file %s failed: %s",
-			      path, strerror(errno));
-		goto out;
-	}
-	if (!write_all(fd, text, (size_t)len) || fsync(fd) < 0 ||
-	    fchmod(fd, 0644) < 0) {
-		ima_error_set(err, NULL, IMA_OFFSET_NONE,
-			      "writing %s failed: %s", tmp, strerror(errno));
-		goto out;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		ima_error_set(err, NULL, IMA_OFFSET_NONE,
-			      "writing %s failed: %s", tmp, strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, path) < 0) {
-		ima_error_set(err, NULL, IMA_OFFSET_NONE,
-			      "renaming %s to %s failed: %s", tmp, path,
-			      strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	ok = sync_parent(path, err);
-out:
-	if (fd >= 0) {
-		close(fd);
-		unlink(tmp);
-	}
-	free(tmp);
-	return ok;
+	return ima_replace_file_at(AT_FDCWD, path, text, (size_t)len, true,
+				   err);
 }
 
 bool imatap_read_boot_id(const char *boot_id_path,
