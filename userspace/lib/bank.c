@@ -1,7 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * SHA1_Init() and SHA256_Init() are deprecated since OpenSSL 3.0. Its
+ * default provider implements SHA-1 and SHA-256 with them (sha2_prov.c),
+ * so calling them directly runs the same code without EVP's allocation.
+ */
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <string.h>
 
 #include <openssl/err.h>
+#include <openssl/provider.h>
+#include <openssl/sha.h>
 
 #include "bank.h"
 
@@ -48,6 +56,55 @@ void ima_error_openssl(struct ima_error *err, const char *what)
 	ERR_clear_error();
 }
 
+#if defined(OPENSSL_NO_DEPRECATED_3_0) || defined(OPENSSL_NO_SHA)
+#define IMA_DIRECT_BUILT false
+#else
+#define IMA_DIRECT_BUILT true
+#endif
+
+bool ima_hasher_direct_possible(const struct ima_bank_info *bank,
+				const EVP_MD *md)
+{
+	const OSSL_PROVIDER *prov = md ? EVP_MD_get0_provider(md) : NULL;
+	const char *name = prov ? OSSL_PROVIDER_get0_name(prov) : NULL;
+
+	/*
+	 * Bypass EVP only where it would run the default provider's code. A
+	 * FIPS provider, or a hardware one set in openssl.cnf, keeps EVP.
+	 */
+	return IMA_DIRECT_BUILT && name && strcmp(name, "default") == 0 &&
+	       (bank->tpm_alg == TPM_ALG_SHA1 ||
+		bank->tpm_alg == TPM_ALG_SHA256);
+}
+
+#if IMA_DIRECT_BUILT
+/* Hash a and then b (b_len may be 0) into out without EVP. */
+static bool direct_digest(const struct ima_hasher *h, const void *a,
+			  size_t a_len, const void *b, size_t b_len,
+			  uint8_t *out)
+{
+	if (h->bank->tpm_alg == TPM_ALG_SHA1) {
+		SHA_CTX c;
+
+		return SHA1_Init(&c) && SHA1_Update(&c, a, a_len) &&
+		       SHA1_Update(&c, b, b_len) && SHA1_Final(out, &c);
+	} else {
+		SHA256_CTX c;
+
+		return SHA256_Init(&c) && SHA256_Update(&c, a, a_len) &&
+		       SHA256_Update(&c, b, b_len) && SHA256_Final(out, &c);
+	}
+}
+#else
+static bool direct_digest(const struct ima_hasher *h, const void *a,
+			  size_t a_len, const void *b, size_t b_len,
+			  uint8_t *out)
+{
+	(void)h, (void)a, (void)a_len, (void)b, (void)b_len, (void)out;
+	return false;
+}
+#endif
+
 bool ima_hasher_init(struct ima_hasher *h, const struct ima_bank_info *bank,
 		     struct ima_error *err)
 {
@@ -64,6 +121,7 @@ bool ima_hasher_init(struct ima_hasher *h, const struct ima_bank_info *bank,
 		ima_hasher_free(h);
 		return false;
 	}
+	h->direct = ima_hasher_direct_possible(bank, h->md);
 	return true;
 }
 
@@ -87,6 +145,8 @@ bool ima_template_digest(struct ima_hasher *h, const struct ima_record *rec,
 	 * frees and allocates the provider's digest context on every init,
 	 * one allocation per digest, measured with CRYPTO_set_mem_functions().
 	 */
+	if (!rec->legacy && h->direct)
+		return direct_digest(h, rec->data, rec->data_len, NULL, 0, out);
 	if (!EVP_DigestInit_ex2(h->ctx, NULL, NULL))
 		return false;
 	if (!rec->legacy) {
@@ -128,6 +188,8 @@ bool ima_template_hashed_bytes(const struct ima_record *rec, uint8_t *out,
 bool ima_digest_bytes(struct ima_hasher *h, const uint8_t *data, size_t len,
 		      uint8_t *out)
 {
+	if (h->direct)
+		return direct_digest(h, data, len, NULL, 0, out);
 	return EVP_DigestInit_ex2(h->ctx, NULL, NULL) &&
 	       EVP_DigestUpdate(h->ctx, data, len) &&
 	       EVP_DigestFinal_ex(h->ctx, out, NULL);
@@ -135,6 +197,9 @@ bool ima_digest_bytes(struct ima_hasher *h, const uint8_t *data, size_t len,
 
 bool ima_extend(struct ima_hasher *h, uint8_t *pcr, const uint8_t *digest)
 {
+	if (h->direct)
+		return direct_digest(h, pcr, h->bank->size, digest,
+				     h->bank->size, pcr);
 	return EVP_DigestInit_ex2(h->ctx, NULL, NULL) &&
 	       EVP_DigestUpdate(h->ctx, pcr, h->bank->size) &&
 	       EVP_DigestUpdate(h->ctx, digest, h->bank->size) &&

@@ -31,11 +31,16 @@ static inline unsigned int ima_bank_index(const struct ima_bank_info *bank)
 	return (unsigned int)(bank - ima_banks);
 }
 
-/* One digest context, reused for every record. */
+/*
+ * A digest context, reused for every record. With OpenSSL's default
+ * provider, SHA-1 and SHA-256 bypass EVP (direct), because EVP allocates
+ * on every init (Documentation/performance.rst).
+ */
 struct ima_hasher {
 	const struct ima_bank_info *bank;
 	EVP_MD *md;
 	EVP_MD_CTX *ctx;
+	bool direct;
 };
 
 /*
@@ -45,6 +50,14 @@ struct ima_hasher {
 bool ima_hasher_init(struct ima_hasher *h, const struct ima_bank_info *bank,
 		     struct ima_error *err);
 void ima_hasher_free(struct ima_hasher *h);
+
+/*
+ * Return whether a hasher for bank with md may bypass EVP: SHA-1 or
+ * SHA-256 from the default provider, in an OpenSSL built with its
+ * deprecated functions. Tests clear h->direct to compare both paths.
+ */
+bool ima_hasher_direct_possible(const struct ima_bank_info *bank,
+				const EVP_MD *md);
 
 /*
  * Compute the template digest of rec with the hasher's algorithm: the hash

@@ -678,6 +678,52 @@ static void log_replay_empty_log(void **state)
 	lb_free(&lb);
 }
 
+/*
+ * SHA-1 and SHA-256 bypass EVP in the default provider. Both paths must
+ * give the same digests and extends at every length up to 300 bytes.
+ */
+static void direct_hashing_equals_evp(void **state)
+{
+	static const unsigned int banks[] = { SHA1_BANK, SHA256_BANK };
+	uint8_t data[300], want[64], got[64], pcr_a[64], pcr_b[64];
+	struct ima_error err = { 0 };
+	unsigned int b;
+	size_t len;
+
+	(void)state;
+	for (len = 0; len < sizeof(data); len++)
+		data[len] = (uint8_t)(len * 7 + 1);
+	for (b = 0; b < 2; b++) {
+		struct ima_hasher h;
+
+		assert_true(ima_hasher_init(&h, &ima_banks[banks[b]], &err));
+		assert_true(h.direct);
+		memset(pcr_a, 0, sizeof(pcr_a));
+		memset(pcr_b, 0, sizeof(pcr_b));
+		for (len = 0; len <= sizeof(data); len++) {
+			h.direct = true;
+			assert_true(ima_digest_bytes(&h, data, len, got));
+			assert_true(ima_extend(&h, pcr_a, got));
+			h.direct = false;
+			assert_true(ima_digest_bytes(&h, data, len, want));
+			assert_true(ima_extend(&h, pcr_b, want));
+			assert_memory_equal(got, want, h.bank->size);
+			assert_memory_equal(pcr_a, pcr_b, h.bank->size);
+		}
+		lb_hash(h.bank->evp_name, data, sizeof(data), want);
+		assert_memory_equal(got, want, h.bank->size);
+		ima_hasher_free(&h);
+	}
+	/* SHA-384 has no direct path and keeps EVP. */
+	{
+		EVP_MD *sha384 = EVP_MD_fetch(NULL, "SHA384", NULL);
+
+		assert_non_null(sha384);
+		assert_false(ima_hasher_direct_possible(&ima_banks[2], sha384));
+		EVP_MD_free(sha384);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -698,6 +744,7 @@ int main(void)
 		cmocka_unit_test(log_replay_incomplete_tail),
 		cmocka_unit_test(log_replay_malformed_record),
 		cmocka_unit_test(log_replay_empty_log),
+		cmocka_unit_test(direct_hashing_equals_evp),
 	};
 
 	return cmocka_run_group_tests_name("replay", tests, NULL, NULL);
