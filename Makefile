@@ -36,7 +36,7 @@ MAN8 = $(wildcard Documentation/man/*.8)
 MAN5 = $(wildcard Documentation/man/*.5)
 
 .PHONY: all deps module userspace check check-unit check-vm check-matrix \
-	demo bench style sparse fuzz clean install install-module \
+	check-all demo bench style sparse fuzz clean install install-module \
 	install-dkms uninstall
 
 all: module userspace
@@ -65,6 +65,12 @@ check-vm: all
 # /var/cache/imatap; see Documentation/kernel-module.rst for the times.
 check-matrix: deps
 	tests/matrix
+
+# What CI runs (.ci/run): make check with the VM suite on every kernel of
+# the matrix, the default one included, instead of on the default alone.
+check-all: deps
+	$(MAKE) all
+	tests/run-all --matrix
 
 demo:
 	scripts/demo
