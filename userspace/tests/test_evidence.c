@@ -1,16 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
-/* base64url and the evidence document's JSON encoding and decoding. */
+/*
+ * base64url, the evidence document's JSON encoding and decoding, and the
+ * whole-file writes that store evidence.
+ */
+#include <dirent.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "../lib/b64url.h"
 #include "../lib/evidence.h"
+#include "../lib/fileio.h"
 
 static void b64url_round_trips_every_length(void **state)
 {
@@ -232,6 +240,96 @@ static void evidence_rejects_deep_nesting(void **state)
 	assert_false(evidence_decode(text, strlen(text), &back, &err));
 }
 
+/* Count the entries of dir other than "." and "..". */
+static int count_entries(const char *dir)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void assert_file_is(const char *path, const char *text)
+{
+	struct ima_error err;
+	uint8_t *data;
+	size_t len;
+
+	assert_true(ima_read_file(path, 1024, &data, &len, &err));
+	assert_int_equal(len, strlen(text));
+	assert_memory_equal(data, text, len);
+	free(data);
+}
+
+static void write_file_replaces_whole(void **state)
+{
+	char dir[] = "/tmp/imatap-fileio-XXXXXX", path[64];
+	struct ima_error err;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/out", dir);
+	assert_true(ima_write_file(path, "first version", 13, &err));
+	assert_true(ima_write_file(path, "second", 6, &err));
+	assert_file_is(path, "second");
+	/* No temporary file is left beside it. */
+	assert_int_equal(count_entries(dir), 1);
+	unlink(path);
+	rmdir(dir);
+}
+
+static void replace_file_at_durable_in_subdir(void **state)
+{
+	char dir[] = "/tmp/imatap-fileio-XXXXXX", path[64];
+	struct ima_error err;
+	int dirfd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/sub", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY);
+	assert_true(dirfd >= 0);
+	assert_true(ima_replace_file_at(dirfd, "sub/x", "data", 4, true,
+					&err));
+	assert_true(ima_replace_file_at(dirfd, "top", "t", 1, true, &err));
+	snprintf(path, sizeof(path), "%s/sub/x", dir);
+	assert_file_is(path, "data");
+	snprintf(path, sizeof(path), "%s/top", dir);
+	assert_file_is(path, "t");
+	snprintf(path, sizeof(path), "%s/sub", dir);
+	assert_int_equal(count_entries(path), 1);
+	assert_int_equal(count_entries(dir), 2);
+
+	assert_int_equal(unlinkat(dirfd, "sub/x", 0), 0);
+	assert_int_equal(unlinkat(dirfd, "sub", AT_REMOVEDIR), 0);
+	assert_int_equal(unlinkat(dirfd, "top", 0), 0);
+	close(dirfd);
+	rmdir(dir);
+}
+
+static void write_file_missing_dir_fails(void **state)
+{
+	char dir[] = "/tmp/imatap-fileio-XXXXXX", path[64];
+	struct ima_error err;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/missing/out", dir);
+	assert_false(ima_write_file(path, "x", 1, &err));
+	assert_non_null(strstr(err.msg, path));
+	assert_non_null(strstr(err.msg, "No such file or directory"));
+	assert_int_equal(count_entries(dir), 0);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -247,6 +345,9 @@ int main(void)
 		cmocka_unit_test(evidence_rejects_trailing_data),
 		cmocka_unit_test(evidence_rejects_every_truncation),
 		cmocka_unit_test(evidence_rejects_deep_nesting),
+		cmocka_unit_test(write_file_replaces_whole),
+		cmocka_unit_test(replace_file_at_durable_in_subdir),
+		cmocka_unit_test(write_file_missing_dir_fails),
 	};
 
 	return cmocka_run_group_tests_name("evidence", tests, NULL, NULL);
