@@ -140,13 +140,13 @@ bool ima_template_digest(struct ima_hasher *h, const struct ima_record *rec,
 	const struct ima_field *d = &rec->fields[0];
 	const struct ima_field *n = &rec->fields[1];
 
-	/*
-	 * A NULL type reuses the fetched digest. NOTE: OpenSSL 3.0 still
-	 * frees and allocates the provider's digest context on every init,
-	 * one allocation per digest, measured with CRYPTO_set_mem_functions().
-	 */
 	if (!rec->legacy && h->direct)
 		return direct_digest(h, rec->data, rec->data_len, NULL, 0, out);
+	/*
+	 * A NULL type reuses the fetched digest. OpenSSL 3.0 still frees and
+	 * allocates the provider's digest context on every init, one
+	 * allocation per digest, measured with CRYPTO_set_mem_functions().
+	 */
 	if (!EVP_DigestInit_ex2(h->ctx, NULL, NULL))
 		return false;
 	if (!rec->legacy) {
